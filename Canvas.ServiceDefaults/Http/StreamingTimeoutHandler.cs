@@ -1,0 +1,40 @@
+namespace Canvas.ServiceDefaults.Http;
+
+/// <summary>
+/// Applies <see cref="StreamingTimeouts"/>: fails with <see cref="TimeoutException"/> when the headers are late
+/// or the body goes silent, and leaves a stream that keeps flowing alone however long it runs.
+/// </summary>
+public sealed class StreamingTimeoutHandler : DelegatingHandler
+{
+    private readonly StreamingTimeouts _timeouts;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="timeouts">The timeouts to apply.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="timeouts"/> is null.</exception>
+    public StreamingTimeoutHandler(StreamingTimeouts timeouts)
+    {
+        ArgumentNullException.ThrowIfNull(timeouts);
+        _timeouts = timeouts;
+    }
+
+    /// <inheritdoc/>
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var headersDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        headersDeadline.CancelAfter(_timeouts.FirstByte);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, headersDeadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"{request.RequestUri?.GetLeftPart(UriPartial.Path)} sent no response within {_timeouts.FirstByte.TotalSeconds:0.#} s.");
+        }
+
+        response.Content = new IdleTimeoutContent(response.Content, _timeouts.Idle);
+        return response;
+    }
+}
