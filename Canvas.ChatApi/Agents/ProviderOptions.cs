@@ -1,0 +1,23 @@
+namespace Canvas.ChatApi.Agents;
+
+/// <summary>How to reach one provider, bound from <c>Canvas:Providers:{Ollama|OpenAI|Anthropic}</c>.</summary>
+public sealed class ProviderOptions
+{
+    /// <summary>
+    /// Gets or sets the provider's base URL. The default is the public API for OpenAI (with <c>/v1</c>) and
+    /// Anthropic (without), and none for Ollama, which is then taken from <c>ConnectionStrings:chat-model</c>.
+    /// </summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>Gets or sets the API key. Required for OpenAI and Anthropic; Ollama needs none.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets the default model of Ollama agents that name none. The default is none.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Gets or sets how long to wait for the provider's response headers. The default is two minutes.</summary>
+    public TimeSpan FirstByteTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Gets or sets the longest silence allowed inside a provider's stream. The default is one minute.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
+}

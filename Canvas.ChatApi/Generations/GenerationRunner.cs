@@ -1,0 +1,265 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Canvas.ChatApi.Backplane;
+using Canvas.ChatApi.Conversations;
+using Canvas.ChatApi.Providers;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace Canvas.ChatApi.Generations;
+
+/// <summary>
+/// Runs generations apart from any transport: it writes each answer's events to the backplane, where the
+/// transports (and other tabs, replicas and resuming clients) read them. A client that goes away does not stop a
+/// generation; only a cancel, from any replica, does.
+/// </summary>
+/// <remarks>Logs ids and outcomes only; message text never reaches the logs.</remarks>
+public sealed partial class GenerationRunner(
+    IServiceProvider services,
+    IGenerationBackplane backplane,
+    IConversationStore conversations,
+    IOptions<BackplaneOptions> backplaneOptions,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<GenerationRunner> logger) : IHostedService
+{
+    private const int TitleLength = 60;
+    private readonly ConcurrentDictionary<string, RunningGeneration> _running = new();
+
+    /// <summary>
+    /// Stores the user's message, creates the generation and its <c>meta</c> event, and starts the provider call in
+    /// the background. Returns once <c>meta</c> is in the log, so every reader starts with it.
+    /// </summary>
+    /// <param name="command">The validated request.</param>
+    /// <param name="cancellationToken">Cancels the start until the message is accepted; never the generation.</param>
+    public async Task<StartOutcome> StartAsync(StartGeneration command, CancellationToken cancellationToken)
+    {
+        var conversation = command.ConversationId is null
+            ? await conversations.CreateAsync(command.UserId, command.Agent.Id, TitleOf(command.Message), cancellationToken)
+            : await conversations.GetAsync(command.UserId, command.ConversationId, cancellationToken);
+        if (conversation is null)
+        {
+            return StartOutcome.NoSuchConversation;
+        }
+
+        var generationId = Ids.NewGenerationId();
+        var now = time.GetUtcNow();
+        var userMessage = new ConversationMessage(ConversationMessage.UserRole, command.Message, now, command.Agent.Id, generationId);
+        if (!await conversations.AppendAsync(command.UserId, conversation.Id, userMessage, cancellationToken))
+        {
+            return StartOutcome.NoSuchConversation;
+        }
+
+        // The message is accepted: from here on only the host's shutdown may interrupt, so nothing accepted is lost.
+        var stopping = lifetime.ApplicationStopping;
+        await backplane.CreateAsync(new GenerationRecord(generationId, conversation.Id, command.UserId, command.Agent.Id, now), stopping);
+        var meta = new MetaEvent
+        {
+            GenerationId = generationId,
+            Seq = 0,
+            ConversationId = conversation.Id,
+            AgentId = command.Agent.Id,
+            Provider = command.Agent.Provider,
+            Model = command.Agent.Model,
+            Transport = command.Tier,
+        };
+        await backplane.AppendAsync(meta, stopping);
+
+        var history = ChatHistory.For(command.Agent, conversation.Messages, command.Message);
+        var run = new RunningGeneration(command, meta, history, stopping);
+        _running[generationId] = run;
+        LogStarted(generationId, command.Agent.Id, command.Tier);
+        // Task.Run keeps the caller's Activity as parent, so the GenAI span sits under the `chat <tier>` span.
+        run.Completion = Task.Run(() => RunAsync(run), CancellationToken.None);
+        return StartOutcome.Started(meta);
+    }
+
+    private async Task RunAsync(RunningGeneration run)
+    {
+        var generationId = run.Meta.GenerationId;
+        try
+        {
+            await using var cancelSubscription = await backplane.SubscribeCancelAsync(generationId, run.RequestCancel, run.Stopping);
+            using var heartbeat = new CancellationTokenSource();
+            var heartbeatLoop = HeartbeatAsync(generationId, heartbeat.Token);
+            try
+            {
+                await StreamAnswerAsync(run);
+            }
+            finally
+            {
+                await heartbeat.CancelAsync();
+                await heartbeatLoop;
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || run.Stopping.IsCancellationRequested)
+        {
+            LogRunnerFailed(exception, generationId);
+        }
+        finally
+        {
+            _running.TryRemove(generationId, out _);
+            run.Dispose();
+        }
+    }
+
+    private async Task StreamAnswerAsync(RunningGeneration run)
+    {
+        var command = run.Command;
+        var generationId = run.Meta.GenerationId;
+        var client = services.GetRequiredKeyedService<IChatClient>(command.Agent.Id);
+        var answer = new StringBuilder();
+        var started = Stopwatch.GetTimestamp();
+        long? firstTokenMs = null;
+        long seq = 1;
+        var finishReason = FinishReasons.Stop;
+        GenerationUsage? usage = null;
+        ErrorEvent? failure = null;
+
+        try
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(run.History, cancellationToken: run.Token))
+            {
+                finishReason = FinishReasonOf(update.FinishReason) ?? finishReason;
+                usage = UsageOf(update) ?? usage;
+                var text = update.Text;
+                if (string.IsNullOrEmpty(text))
+                {
+                    continue;
+                }
+
+                firstTokenMs ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (!await backplane.AppendAsync(new DeltaEvent { GenerationId = generationId, Seq = seq, Text = text }, run.Stopping))
+                {
+                    LogDeclaredLost(generationId, seq);
+                    return;
+                }
+
+                seq++;
+                answer.Append(text);
+            }
+        }
+        catch (OperationCanceledException) when (run.CancelRequested)
+        {
+            finishReason = FinishReasons.Cancelled;
+        }
+        catch (OperationCanceledException) when (run.Stopping.IsCancellationRequested)
+        {
+            failure = new ErrorEvent
+            {
+                GenerationId = generationId,
+                Seq = seq,
+                Code = ErrorCodes.GenerationLost,
+                Message = "The server answering this generation is shutting down; ask again.",
+                Retryable = true,
+            };
+        }
+        catch (Exception exception)
+        {
+            failure = ProviderFailure.ToErrorEvent(exception, command.Agent.Provider, generationId, seq);
+            LogProviderFailed(exception, generationId, failure.Code);
+        }
+
+        var stored = new ConversationMessage(
+            ConversationMessage.AssistantRole, answer.ToString(), time.GetUtcNow(), command.Agent.Id, generationId,
+            failure is null ? finishReason : FinishReasons.Error);
+        // Stored before the terminal event, so a client that sees `done` finds the message in the conversation.
+        await conversations.AppendAsync(command.UserId, run.Meta.ConversationId, stored, CancellationToken.None);
+
+        GenerationEvent terminal = (GenerationEvent?)failure ?? new DoneEvent
+        {
+            GenerationId = generationId,
+            Seq = seq,
+            FinishReason = finishReason,
+            Usage = usage,
+            Timings = new GenerationTimings(firstTokenMs, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds),
+        };
+        await backplane.AppendAsync(terminal, CancellationToken.None);
+        LogEnded(generationId, terminal is DoneEvent done ? done.FinishReason : ((ErrorEvent)terminal).Code, seq);
+    }
+
+    private async Task HeartbeatAsync(string generationId, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(backplaneOptions.Value.HeartbeatInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    await backplane.HeartbeatAsync(generationId, cancellationToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // A missed beat is survivable; the lease outlasts several intervals.
+                    LogHeartbeatFailed(exception, generationId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static string? FinishReasonOf(ChatFinishReason? reason) => reason switch
+    {
+        null => null,
+        var r when r == ChatFinishReason.Length => FinishReasons.Length,
+        var r when r == ChatFinishReason.ContentFilter => FinishReasons.ContentFilter,
+        _ => FinishReasons.Stop,
+    };
+
+    private static GenerationUsage? UsageOf(ChatResponseUpdate update)
+    {
+        foreach (var content in update.Contents)
+        {
+            if (content is UsageContent { Details: var details })
+            {
+                return new GenerationUsage(details.InputTokenCount, details.OutputTokenCount);
+            }
+        }
+
+        return null;
+    }
+
+    private static string TitleOf(string message)
+    {
+        var line = message.AsSpan().Trim();
+        var end = line.IndexOfAny('\r', '\n');
+        if (end >= 0)
+        {
+            line = line[..end];
+        }
+
+        return line.Length <= TitleLength ? line.ToString() : string.Concat(line[..TitleLength].TrimEnd(), "…");
+    }
+
+    /// <inheritdoc/>
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>On shutdown every running generation ends with a retryable error instead of going silent.</summary>
+    async Task IHostedService.StopAsync(CancellationToken cancellationToken)
+    {
+        var running = _running.Values.Select(run => run.Completion).OfType<Task>().ToArray();
+        await Task.WhenAll(running).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Generation {GenerationId} started for agent {AgentId} over {Tier}.")]
+    private partial void LogStarted(string generationId, string agentId, string tier);
+
+    [LoggerMessage(2, LogLevel.Information, "Generation {GenerationId} ended: {Outcome} after {Events} events.")]
+    private partial void LogEnded(string generationId, string outcome, long events);
+
+    [LoggerMessage(3, LogLevel.Warning, "Generation {GenerationId} failed upstream: {Code}.")]
+    private partial void LogProviderFailed(Exception exception, string generationId, string code);
+
+    [LoggerMessage(4, LogLevel.Warning, "Generation {GenerationId} was declared lost before seq {Seq}; its runner stops.")]
+    private partial void LogDeclaredLost(string generationId, long seq);
+
+    [LoggerMessage(5, LogLevel.Warning, "Heartbeat of generation {GenerationId} failed.")]
+    private partial void LogHeartbeatFailed(Exception exception, string generationId);
+
+    [LoggerMessage(6, LogLevel.Error, "The runner of generation {GenerationId} failed.")]
+    private partial void LogRunnerFailed(Exception exception, string generationId);
+}

@@ -1,0 +1,10 @@
+namespace Canvas.ChatApi.Generations;
+
+/// <summary>What starting a generation gave: its <c>meta</c>, or the reason it did not start.</summary>
+/// <param name="Meta">The generation's first event, when it started.</param>
+/// <param name="ConversationMissing">True when the conversation is missing or not the user's.</param>
+public sealed record StartOutcome(MetaEvent? Meta, bool ConversationMissing)
+{
+    public static StartOutcome Started(MetaEvent meta) => new(meta, false);
+    public static readonly StartOutcome NoSuchConversation = new(null, true);
+}

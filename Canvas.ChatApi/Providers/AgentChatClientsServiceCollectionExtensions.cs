@@ -1,0 +1,37 @@
+using Canvas.ChatApi.Agents;
+using Canvas.ServiceDefaults.Http;
+using Microsoft.Extensions.AI;
+
+namespace Canvas.ChatApi.Providers;
+
+/// <summary>Registers one <see cref="IChatClient"/> pipeline per agent, keyed by the agent's id.</summary>
+internal static class AgentChatClientsServiceCollectionExtensions
+{
+    public static IServiceCollection AddAgentChatClients(this IServiceCollection services, AgentCatalog catalog)
+    {
+        foreach (var provider in catalog.Providers)
+        {
+            services.AddHttpClient(ProviderChatClientFactory.HttpClientName(provider.Name))
+                .AddStreamingTimeouts(new StreamingTimeouts
+                {
+                    FirstByte = provider.Options.FirstByteTimeout,
+                    Idle = provider.Options.IdleTimeout,
+                });
+        }
+
+        foreach (var agent in catalog.Agents)
+        {
+            var provider = catalog.Providers.Single(p => p.Name == agent.Provider);
+            // The same pipeline for every provider. The first Use is outermost, so the GenAI span covers the
+            // logging and the provider call, and sits under the transport's `chat <tier>` span.
+            services.AddKeyedChatClient(agent.Id, sp => ProviderChatClientFactory.Create(
+                    provider,
+                    agent.Model,
+                    sp.GetRequiredService<IHttpClientFactory>().CreateClient(ProviderChatClientFactory.HttpClientName(provider.Name))))
+                .UseOpenTelemetry()
+                .UseLogging();
+        }
+
+        return services;
+    }
+}

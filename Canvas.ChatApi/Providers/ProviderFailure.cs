@@ -1,0 +1,82 @@
+using System.ClientModel;
+using System.Net;
+using System.Text.Json;
+using Anthropic.Exceptions;
+using Canvas.ChatApi.Generations;
+
+namespace Canvas.ChatApi.Providers;
+
+/// <summary>
+/// Turns what a provider SDK threw into the <c>error</c> event a client can act on: a stable code, a message a
+/// person can read (never a key or a prompt), and whether retrying can help.
+/// </summary>
+internal static class ProviderFailure
+{
+    private const int MaxUpstreamMessageLength = 300;
+
+    public static ErrorEvent ToErrorEvent(Exception exception, string provider, string generationId, long seq)
+    {
+        var (code, message, retryable, retryAfter) = Classify(exception, provider);
+        return new ErrorEvent
+        {
+            GenerationId = generationId,
+            Seq = seq,
+            Code = code,
+            Message = message,
+            Retryable = retryable,
+            RetryAfterMs = retryAfter is { } wait ? (long)wait.TotalMilliseconds : null,
+        };
+    }
+
+    private static (string Code, string Message, bool Retryable, TimeSpan? RetryAfter) Classify(Exception exception, string provider)
+    {
+        if (exception is TimeoutException)
+        {
+            return (ErrorCodes.UpstreamTimeout, $"{provider} stopped answering: {exception.Message}", true, null);
+        }
+
+        if (StatusOf(exception) is { } status)
+        {
+            var detail = Shorten(UpstreamMessage(exception));
+            return status switch
+            {
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
+                    (ErrorCodes.UpstreamAuthFailed, $"{provider} refused Canvas's credentials ({(int)status}). An administrator must fix the API key.", false, null),
+                HttpStatusCode.TooManyRequests =>
+                    (ErrorCodes.UpstreamRateLimited, $"{provider} is rate limiting requests: {detail}", true, RetryAfterOf(exception)),
+                >= HttpStatusCode.InternalServerError =>
+                    (ErrorCodes.UpstreamError, $"{provider} failed ({(int)status}): {detail}", true, null),
+                _ => (ErrorCodes.UpstreamRejected, $"{provider} rejected the request ({(int)status}): {detail}", false, null),
+            };
+        }
+
+        return exception switch
+        {
+            HttpRequestException or IOException =>
+                (ErrorCodes.UpstreamUnavailable, $"The connection to {provider} failed: {Shorten(exception.Message)}", true, null),
+            JsonException or FormatException or AnthropicInvalidDataException =>
+                (ErrorCodes.UpstreamError, $"{provider} sent a response Canvas could not read.", true, null),
+            _ => (ErrorCodes.UpstreamError, $"{provider} failed: {Shorten(exception.Message)}", true, null),
+        };
+    }
+
+    private static HttpStatusCode? StatusOf(Exception exception) => exception switch
+    {
+        ClientResultException { Status: > 0 } openAI => (HttpStatusCode)openAI.Status,
+        AnthropicApiException anthropic => anthropic.StatusCode,
+        HttpRequestException { StatusCode: { } status } => status,
+        _ => exception.InnerException is { } inner ? StatusOf(inner) : null,
+    };
+
+    private static string UpstreamMessage(Exception exception) => exception.Message;
+
+    private static TimeSpan? RetryAfterOf(Exception exception) => exception switch
+    {
+        ClientResultException openAI when openAI.GetRawResponse()?.Headers.TryGetValue("retry-after", out var value) == true
+            && double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) => TimeSpan.FromSeconds(seconds),
+        _ => null,
+    };
+
+    private static string Shorten(string text) =>
+        text.Length <= MaxUpstreamMessageLength ? text : string.Concat(text.AsSpan(0, MaxUpstreamMessageLength), "…");
+}
