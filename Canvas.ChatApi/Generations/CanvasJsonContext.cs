@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Canvas.ChatApi.Auth;
 using Canvas.ChatApi.Conversations;
+using Canvas.ChatApi.Streaming;
 
 namespace Canvas.ChatApi.Generations;
 
@@ -18,4 +19,6 @@ namespace Canvas.ChatApi.Generations;
 [JsonSerializable(typeof(ConversationSummary))]
 [JsonSerializable(typeof(ConversationMessage))]
 [JsonSerializable(typeof(WebSocketTicketGrant))]
+[JsonSerializable(typeof(ChatSocketRequest))]
+[JsonSerializable(typeof(ChatSocketRefusal))]
 public sealed partial class CanvasJsonContext : JsonSerializerContext;

@@ -1,0 +1,20 @@
+namespace Canvas.ChatApi.Apis;
+
+/// <summary>Size limits of chat requests, bound from <c>Canvas:Limits</c>.</summary>
+public sealed class ChatLimitsOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Canvas:Limits";
+
+    /// <summary>Gets or sets the longest user message, in characters. The default is 32,000.</summary>
+    public int MaxMessageChars { get; set; } = 32_000;
+
+    /// <summary>Gets or sets the largest HTTP request body on the chat endpoints, in bytes. The default is 256 KiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Gets or sets the largest WebSocket message a client may send, in bytes. The default is 256 KiB.</summary>
+    public int MaxWebSocketMessageBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Gets or sets how often an idle SSE stream gets a keep-alive comment. The default is 15 seconds.</summary>
+    public TimeSpan SseKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+}

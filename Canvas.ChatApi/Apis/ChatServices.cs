@@ -1,0 +1,49 @@
+using Canvas.ChatApi.Backplane;
+using Canvas.ChatApi.Generations;
+using Canvas.ChatApi.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace Canvas.ChatApi.Apis;
+
+/// <summary>What the chat endpoints need, injected as one parameter.</summary>
+public sealed class ChatServices(
+    GenerationRunner runner,
+    IGenerationBackplane backplane,
+    ChatStartValidator validator,
+    ChatTelemetry telemetry,
+    IOptions<ChatLimitsOptions> limits)
+{
+    public GenerationRunner Runner { get; } = runner;
+    public IGenerationBackplane Backplane { get; } = backplane;
+    public ChatStartValidator Validator { get; } = validator;
+    public ChatTelemetry Telemetry { get; } = telemetry;
+    public ChatLimitsOptions Limits { get; } = limits.Value;
+
+    /// <summary>
+    /// Validates a start request and starts the generation, recording both on the request's scope. Every tier
+    /// starts answers through here.
+    /// </summary>
+    public async Task<(MetaEvent? Meta, ChatRequestError? Error)> StartAsync(
+        ChatRequestScope scope, string userId, string? agentId, string? conversationId, string? message, string tier,
+        CancellationToken cancellationToken)
+    {
+        var (agent, error) = Validator.Validate(agentId, message, tier);
+        if (agent is null)
+        {
+            scope.Refused(error!.Code);
+            return (null, error);
+        }
+
+        scope.SetAgent(agent);
+        var outcome = await Runner.StartAsync(new StartGeneration(userId, agent, conversationId, message!, tier), cancellationToken);
+        if (outcome.Meta is not { } meta)
+        {
+            var missing = ChatRequestError.NotFound("conversation");
+            scope.Refused(missing.Code);
+            return (null, missing);
+        }
+
+        scope.SetGeneration(meta.GenerationId, meta.ConversationId);
+        return (meta, null);
+    }
+}

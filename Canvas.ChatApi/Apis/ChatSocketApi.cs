@@ -1,0 +1,62 @@
+using System.Net.WebSockets;
+using System.Text;
+using Canvas.ChatApi.Auth;
+using Canvas.ChatApi.Generations;
+using Canvas.ChatApi.Streaming;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Canvas.ChatApi.Apis;
+
+/// <summary><c>GET /api/chat/ws</c>: the WebSocket tier.</summary>
+public static class ChatSocketApi
+{
+    // RFC 6455 §5.5: a control frame's payload is at most 125 bytes, two of which carry the close status.
+    private const int MaxCloseReasonBytes = 123;
+
+    public static RouteHandlerBuilder MapChatSocket(this IEndpointRouteBuilder api) =>
+        api.MapGet("/ws", AcceptChatSocket)
+            // Authenticated inside: a browser sees no 401 on an upgrade, only a close reason.
+            .AllowAnonymous()
+            .WithSummary("WebSocket upgrade; many generations per socket (Authorization header or ?ticket=).");
+
+    public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> AcceptChatSocket(
+        HttpContext context, [AsParameters] ChatServices services, ILoggerFactory loggers)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return new ChatRequestError(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest,
+                "GET /api/chat/ws is a WebSocket endpoint; send an upgrade request.").ToProblem();
+        }
+
+        var authentication = await context.AuthenticateAsync();
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        if (!authentication.Succeeded)
+        {
+            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, Truncate(AuthFailure.Get(context)), context.RequestAborted);
+            return TypedResults.Empty;
+        }
+
+        context.User = authentication.Principal;
+        var session = new ChatSocketSession(socket, context.User.GetUserId(), services,
+            loggers.CreateLogger<ChatSocketSession>(), context.RequestAborted);
+        await session.RunAsync();
+        return TypedResults.Empty;
+    }
+
+    private static string Truncate(string reason)
+    {
+        if (Encoding.UTF8.GetByteCount(reason) <= MaxCloseReasonBytes)
+        {
+            return reason;
+        }
+
+        var end = reason.Length;
+        while (Encoding.UTF8.GetByteCount(reason.AsSpan(0, end)) > MaxCloseReasonBytes - 3)
+        {
+            end--;
+        }
+
+        return string.Concat(reason.AsSpan(0, end), "…");
+    }
+}

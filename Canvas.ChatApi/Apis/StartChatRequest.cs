@@ -1,0 +1,20 @@
+namespace Canvas.ChatApi.Apis;
+
+/// <summary>The body of <c>POST /api/chat/sse</c> and <c>POST /api/chat</c>.</summary>
+/// <param name="AgentId">The agent to ask.</param>
+/// <param name="ConversationId">The conversation to continue, or null to start one.</param>
+/// <param name="Message">The user's message.</param>
+public sealed record StartChatRequest(string? AgentId, string? ConversationId, string? Message);
+
+/// <summary>The REST tier's answer, returned whole when the generation is done.</summary>
+public sealed record ChatRestResponse(
+    string GenerationId,
+    string ConversationId,
+    string Text,
+    string FinishReason,
+    Generations.GenerationUsage? Usage);
+
+/// <summary>A one-time WebSocket ticket.</summary>
+/// <param name="Ticket">The value for <c>?ticket=</c>.</param>
+/// <param name="ExpiresAt">When it stops working if unused.</param>
+public sealed record WebSocketTicketResponse(string Ticket, DateTimeOffset ExpiresAt);

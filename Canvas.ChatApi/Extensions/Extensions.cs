@@ -1,0 +1,45 @@
+using Canvas.ChatApi.Agents;
+using Canvas.ChatApi.Apis;
+using Canvas.ChatApi.Auth;
+using Canvas.ChatApi.Generations;
+using Canvas.ChatApi.Telemetry;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Canvas.ChatApi.Extensions;
+
+/// <summary>The one place the chat API registers its services.</summary>
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemCodes.AddMissingCode);
+        services.AddExceptionHandler<BadRequestProblemHandler>();
+        // Binding failures become exceptions so BadRequestProblemHandler can say what was wrong.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CanvasJsonContext.Default));
+        services.AddOpenApi();
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<WebSocketOptions>(options =>
+        {
+            options.KeepAliveInterval = TimeSpan.FromSeconds(15);
+            options.KeepAliveTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        builder.AddCanvasAuthentication();
+        builder.AddCanvasStorage();
+        builder.AddChatAgents();
+
+        services.AddOptions<ChatLimitsOptions>()
+            .BindConfiguration(ChatLimitsOptions.SectionName)
+            .Validate(o => o.MaxMessageChars > 0 && o.MaxRequestBodyBytes > 0 && o.MaxWebSocketMessageBytes > 0,
+                $"{ChatLimitsOptions.SectionName} limits must be positive.")
+            .Validate(o => o.SseKeepAlive > TimeSpan.Zero, $"{ChatLimitsOptions.SectionName}:SseKeepAlive must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<ChatTelemetry>();
+        services.AddSingleton<ChatStartValidator>();
+        services.AddSingleton<GenerationRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<GenerationRunner>());
+        return builder;
+    }
+}

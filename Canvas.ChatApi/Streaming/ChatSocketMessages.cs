@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace Canvas.ChatApi.Streaming;
+
+/// <summary>
+/// A client → server WebSocket message (PROTOCOL.md, "WebSocket messages"): <c>start</c>, <c>resume</c> or
+/// <c>cancel</c>, each using the fields it needs.
+/// </summary>
+public sealed record ChatSocketRequest(
+    string? Type,
+    string? RequestId = null,
+    string? AgentId = null,
+    string? ConversationId = null,
+    string? Message = null,
+    string? FallbackFrom = null,
+    string? GenerationId = null,
+    long? AfterSeq = null);
+
+/// <summary>The server's answer to a refused WebSocket request; the socket stays open.</summary>
+public sealed record ChatSocketRefusal(
+    string? RequestId,
+    string? GenerationId,
+    string Code,
+    string Message)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "error";
+
+    public bool Retryable => false;
+}

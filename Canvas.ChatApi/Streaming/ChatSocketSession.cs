@@ -1,0 +1,237 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Canvas.ChatApi.Agents;
+using Canvas.ChatApi.Apis;
+using Canvas.ChatApi.Generations;
+using Canvas.ChatApi.Telemetry;
+
+namespace Canvas.ChatApi.Streaming;
+
+/// <summary>
+/// One client's WebSocket: many generations over one socket, each streamed by its own pump from the backplane,
+/// all writes going through one outbox so frames never interleave. Closing the socket stops the pumps, never the
+/// generations; only a <c>cancel</c> message does.
+/// </summary>
+/// <remarks>Logs ids and codes only; message text never reaches the logs.</remarks>
+internal sealed partial class ChatSocketSession
+{
+    private const int ReceiveChunkBytes = 16 * 1024;
+    private const int OutboxCapacity = 1024;
+
+    private readonly WebSocket _socket;
+    private readonly string _userId;
+    private readonly ChatServices _services;
+    private readonly ILogger _logger;
+    private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
+    private readonly CancellationTokenSource _closing;
+    private readonly List<Task> _pumps = [];
+
+    public ChatSocketSession(WebSocket socket, string userId, ChatServices services, ILogger logger, CancellationToken aborted)
+    {
+        _socket = socket;
+        _userId = userId;
+        _services = services;
+        _logger = logger;
+        _closing = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+    }
+
+    public async Task RunAsync()
+    {
+        var sending = SendLoopAsync();
+        try
+        {
+            await ReceiveLoopAsync();
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        {
+            LogSocketDropped(exception.GetType().Name);
+        }
+        finally
+        {
+            await _closing.CancelAsync();
+            await Task.WhenAll(_pumps).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _outbox.Writer.TryComplete();
+            await sending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _closing.Dispose();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var limit = _services.Limits.MaxWebSocketMessageBytes;
+        var message = new ArrayBufferWriter<byte>(ReceiveChunkBytes);
+        while (_socket.State == WebSocketState.Open)
+        {
+            var result = await _socket.ReceiveAsync(message.GetMemory(ReceiveChunkBytes), _closing.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "Bye.", _closing.Token);
+                return;
+            }
+
+            message.Advance(result.Count);
+            if (message.WrittenCount > limit)
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"A message may have at most {limit} bytes.", _closing.Token);
+                return;
+            }
+
+            if (!result.EndOfMessage)
+            {
+                continue;
+            }
+
+            if (result.MessageType == WebSocketMessageType.Binary)
+            {
+                await RefuseAsync(null, null, ErrorCodes.BadRequest, "Canvas speaks JSON text frames; a binary frame was ignored.");
+            }
+            else
+            {
+                await HandleAsync(message.WrittenMemory);
+            }
+
+            message.ResetWrittenCount();
+        }
+    }
+
+    private async Task HandleAsync(ReadOnlyMemory<byte> frame)
+    {
+        ChatSocketRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(frame.Span, CanvasJsonContext.Default.ChatSocketRequest);
+        }
+        catch (JsonException exception)
+        {
+            await RefuseAsync(null, null, ErrorCodes.InvalidJson, $"The message is not valid JSON: {exception.Message}");
+            return;
+        }
+
+        switch (request?.Type)
+        {
+            case "start":
+                await StartAsync(request);
+                break;
+            case "resume":
+                await ResumeAsync(request);
+                break;
+            case "cancel":
+                await CancelAsync(request);
+                break;
+            default:
+                await RefuseAsync(request?.RequestId, request?.GenerationId, ErrorCodes.BadRequest,
+                    $"Unknown message type '{request?.Type}'; expected start, resume or cancel.");
+                break;
+        }
+    }
+
+    private async Task StartAsync(ChatSocketRequest request)
+    {
+        // Each start gets its own span under the upgrade request's, not under the previous start's.
+        var parent = Activity.Current;
+        var scope = _services.Telemetry.StartRequest("chat", Tiers.WebSocket, request.FallbackFrom);
+        try
+        {
+            var (meta, error) = await _services.StartAsync(
+                scope, _userId, request.AgentId, request.ConversationId, request.Message, Tiers.WebSocket, _closing.Token);
+            if (meta is null)
+            {
+                scope.Dispose();
+                await RefuseAsync(request.RequestId, null, error!.Code, error.Message);
+                return;
+            }
+
+            StartPump(meta.GenerationId, afterSeq: -1, request.RequestId, scope);
+        }
+        finally
+        {
+            Activity.Current = parent;
+        }
+    }
+
+    private async Task ResumeAsync(ChatSocketRequest request)
+    {
+        if (request.AfterSeq is not { } afterSeq || afterSeq < -1)
+        {
+            await RefuseAsync(request.RequestId, request.GenerationId, ErrorCodes.BadRequest, "resume needs afterSeq, an integer from -1.");
+            return;
+        }
+
+        if (!await OwnsAsync(request.GenerationId))
+        {
+            await RefuseAsync(request.RequestId, request.GenerationId, ErrorCodes.NotFound, "There is no generation with that id.");
+            return;
+        }
+
+        var parent = Activity.Current;
+        var scope = _services.Telemetry.StartRequest("resume", Tiers.WebSocket, request.FallbackFrom);
+        Activity.Current = parent;
+        StartPump(request.GenerationId!, afterSeq, requestId: null, scope);
+    }
+
+    private async Task CancelAsync(ChatSocketRequest request)
+    {
+        if (!await OwnsAsync(request.GenerationId))
+        {
+            await RefuseAsync(request.RequestId, request.GenerationId, ErrorCodes.NotFound, "There is no generation with that id.");
+            return;
+        }
+
+        await _services.Backplane.RequestCancelAsync(request.GenerationId!, _closing.Token);
+    }
+
+    private async Task<bool> OwnsAsync(string? generationId) =>
+        !string.IsNullOrEmpty(generationId)
+        && await _services.Backplane.FindAsync(generationId, _closing.Token) is { } record
+        && record.UserId == _userId;
+
+    private void StartPump(string generationId, long afterSeq, string? requestId, ChatRequestScope scope) =>
+        _pumps.Add(Task.Run(() => PumpAsync(generationId, afterSeq, requestId, scope)));
+
+    private async Task PumpAsync(string generationId, long afterSeq, string? requestId, ChatRequestScope scope)
+    {
+        using var _ = scope;
+        try
+        {
+            await foreach (var generationEvent in _services.Backplane.ReadAsync(generationId, afterSeq, _closing.Token))
+            {
+                var outgoing = generationEvent is MetaEvent meta && requestId is not null ? meta with { RequestId = requestId } : generationEvent;
+                await _outbox.Writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(outgoing, CanvasJsonContext.Default.GenerationEvent), _closing.Token);
+                scope.OnDelivered(generationEvent);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ChannelClosedException)
+        {
+            // The socket closed; the generation goes on and can be resumed.
+        }
+    }
+
+    private async Task RefuseAsync(string? requestId, string? generationId, string code, string message)
+    {
+        LogRefused(code);
+        var refusal = new ChatSocketRefusal(requestId, generationId, code, message);
+        await _outbox.Writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(refusal, CanvasJsonContext.Default.ChatSocketRefusal), _closing.Token);
+    }
+
+    private async Task SendLoopAsync()
+    {
+        await foreach (var frame in _outbox.Reader.ReadAllAsync())
+        {
+            if (_socket.State != WebSocketState.Open)
+            {
+                return;
+            }
+
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _closing.Token);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "WebSocket request refused: {Code}.")]
+    private partial void LogRefused(string code);
+
+    [LoggerMessage(2, LogLevel.Debug, "WebSocket dropped: {Reason}.")]
+    private partial void LogSocketDropped(string reason);
+}
