@@ -27,7 +27,8 @@ public sealed record ProviderEndpoint(string Name, Uri Endpoint, string? ApiKey,
         {
             case ProviderNames.Ollama:
                 var connection = new DbConnectionStringBuilder { ConnectionString = ollamaConnectionString ?? "" };
-                var endpoint = settings.Endpoint ?? (connection.TryGetValue("Endpoint", out var url) ? new Uri((string)url) : null);
+                // The orchestrator's connection string wins over appsettings, which only holds a local default.
+                var endpoint = connection.TryGetValue("Endpoint", out var url) ? new Uri((string)url) : settings.Endpoint;
                 var model = connection.TryGetValue("Model", out var m) ? (string)m : settings.Model;
                 return endpoint is null
                     ? (null, $"no Canvas:Providers:Ollama:Endpoint and no ConnectionStrings:{OllamaConnectionName}")

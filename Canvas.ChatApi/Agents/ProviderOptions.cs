@@ -5,7 +5,7 @@ public sealed class ProviderOptions
 {
     /// <summary>
     /// Gets or sets the provider's base URL. The default is the public API for OpenAI (with <c>/v1</c>) and
-    /// Anthropic (without), and none for Ollama, which is then taken from <c>ConnectionStrings:chat-model</c>.
+    /// Anthropic (without), and none for Ollama; an Aspire <c>ConnectionStrings:chat-model</c> overrides it for Ollama.
     /// </summary>
     public Uri? Endpoint { get; set; }
 

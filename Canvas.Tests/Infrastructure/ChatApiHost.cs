@@ -1,0 +1,55 @@
+using Canvas.ChatApi.Apis;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Headers;
+
+namespace Canvas.Tests.Infrastructure;
+
+/// <summary>
+/// A real ChatApi on Kestrel, on a free loopback port, configured by the test: real HTTP, real WebSockets,
+/// real Redis when the settings name one. Several instances sharing one Redis are several replicas.
+/// </summary>
+public sealed class ChatApiHost : WebApplicationFactory<ChatServices>
+{
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public ChatApiHost(IReadOnlyDictionary<string, string?> settings)
+    {
+        _settings = settings;
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
+        BaseAddress = new Uri(addresses.Addresses.First());
+    }
+
+    /// <summary>Gets the address the instance listens on.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Creates a client for the user, authenticated with a JWT the instance trusts.</summary>
+    public HttpClient ClientFor(string userId)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(userId));
+        return client;
+    }
+
+    /// <summary>Creates a client with no credentials.</summary>
+    public HttpClient AnonymousClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Gets the WebSocket URL of the chat endpoint.</summary>
+    public Uri WebSocketUri(string? query = null) =>
+        new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/api/chat/ws", Query = query ?? "" }.Uri;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Canvas:Auth:SigningKey", TestTokens.SigningKey);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
