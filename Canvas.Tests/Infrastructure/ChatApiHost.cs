@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using System.Net.Http.Headers;
 
 namespace Canvas.Tests.Infrastructure;
@@ -15,15 +16,20 @@ namespace Canvas.Tests.Infrastructure;
 public sealed class ChatApiHost : WebApplicationFactory<ChatServices>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
 
-    public ChatApiHost(IReadOnlyDictionary<string, string?> settings)
+    public ChatApiHost(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     {
         _settings = settings;
+        _configureServices = configureServices;
         UseKestrel(0);
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
         BaseAddress = new Uri(addresses.Addresses.First());
     }
+
+    /// <summary>Gets what the instance logged.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     /// <summary>Gets the address the instance listens on.</summary>
     public Uri BaseAddress { get; }
@@ -46,10 +52,16 @@ public sealed class ChatApiHost : WebApplicationFactory<ChatServices>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.UseSetting("Canvas:Auth:SigningKey", TestTokens.SigningKey);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_configureServices is not null)
+        {
+            builder.ConfigureServices(_configureServices);
         }
     }
 }

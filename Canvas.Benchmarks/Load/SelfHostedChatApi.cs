@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Canvas.ChatApi.Apis;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Canvas.Benchmarks.Load;
+
+/// <summary>A ChatApi on loopback Kestrel whose only agent is backed by the synthetic upstream.</summary>
+internal sealed class SelfHostedChatApi : WebApplicationFactory<ChatServices>
+{
+    private readonly string _signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+    private readonly Dictionary<string, string?> _settings;
+
+    public SelfHostedChatApi(Uri upstream, string? redis)
+    {
+        _settings = new()
+        {
+            ["Canvas:Providers:OpenAI:Endpoint"] = upstream.ToString(),
+            ["Canvas:Providers:OpenAI:ApiKey"] = "sk-load",
+            ["Canvas:Auth:SigningKey"] = _signingKey,
+            ["ConnectionStrings:redis"] = redis,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        UseKestrel(0);
+        StartServer();
+        BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string TokenFor(string userId) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Subject = new ClaimsIdentity([new Claim("sub", userId)]),
+        Issuer = "canvas-web",
+        Audience = "canvas-chatapi",
+        Expires = DateTime.UtcNow.AddHours(1),
+        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(_signingKey)), SecurityAlgorithms.HmacSha256),
+    });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

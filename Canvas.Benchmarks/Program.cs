@@ -1,0 +1,11 @@
+using BenchmarkDotNet.Running;
+
+// `dotnet run -c Release --project Canvas.Benchmarks -- --filter *` runs the micro-benchmarks;
+// `… -- load --help` runs the load generator against a running ChatApi.
+if (args.Length > 0 && args[0] == "load")
+{
+    return await Canvas.Benchmarks.Load.LoadGenerator.RunAsync(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -1,0 +1,109 @@
+using Canvas.ChatApi.Generations;
+using Canvas.Tests.Fakes;
+using Canvas.Tests.Infrastructure;
+
+namespace Canvas.Tests.Chat;
+
+/// <summary>Every provider over every tier it allows yields exactly the recorded answer, framed the same way.</summary>
+public sealed class ProviderTierTests : IAsyncLifetime
+{
+    private ChatEnvironment _environment = null!;
+    private ChatApiHost _api = null!;
+
+    public static TheoryData<string, string> AllowedTiers => new()
+    {
+        { "local", "sse" }, { "local", "rest" },
+        { "gpt", "websocket" }, { "gpt", "sse" }, { "gpt", "rest" },
+        { "claude", "websocket" }, { "claude", "sse" }, { "claude", "rest" },
+    };
+
+    public async Task InitializeAsync()
+    {
+        _environment = await ChatEnvironment.StartAsync();
+        _api = _environment.StartInstance();
+    }
+
+    public async Task DisposeAsync() => await _environment.DisposeAsync();
+
+    [Theory]
+    [MemberData(nameof(AllowedTiers))]
+    public async Task Answer_OverEachAllowedTier_IsExactlyTheRecordedTextBetweenMetaAndDone(string agentId, string tier)
+    {
+        // Arrange
+        var expected = Recording(agentId);
+
+        // Act
+        var events = await AskAsync("alice", agentId, tier);
+
+        // Assert
+        ChatDriver.AssertWellFormed(events);
+        var meta = Assert.IsType<MetaEvent>(events[0]);
+        Assert.Equal(tier, meta.Transport);
+        Assert.Equal(agentId, meta.AgentId);
+        Assert.Equal(expected.Text, ChatDriver.TextOf(events));
+        var done = Assert.IsType<DoneEvent>(events[^1]);
+        Assert.Equal(FinishReasons.Stop, done.FinishReason);
+        Assert.Equal(expected.InputTokens, done.Usage?.InputTokens);
+        Assert.Equal(expected.OutputTokens, done.Usage?.OutputTokens);
+        Assert.NotNull(done.Timings.TimeToFirstTokenMs);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllowedTiers))]
+    public async Task Answer_OverEachAllowedTier_IsStoredInTheConversation(string agentId, string tier)
+    {
+        // Arrange
+        using var client = _api.ClientFor("bob");
+
+        // Act
+        var events = await AskAsync("bob", agentId, tier);
+        var conversation = await ConversationAssertions.GetAsync(client, ((MetaEvent)events[0]).ConversationId);
+
+        // Assert
+        Assert.Equal(["user", "assistant"], conversation.Messages.Select(m => m.Role));
+        Assert.Equal("Count from 1 to 5", conversation.Messages[0].Text);
+        Assert.Equal(ChatDriver.TextOf(events), conversation.Messages[1].Text);
+        Assert.Equal(FinishReasons.Stop, conversation.Messages[1].FinishReason);
+    }
+
+    [Fact]
+    public async Task Answer_SplitAtRandomBytesInsideUtf8Sequences_IsStillExact()
+    {
+        // Arrange: the thinking recording is long and full of multi-byte characters.
+        _environment.Ollama.Enqueue(FakeResponse.Fixture("chat_stream_thinking_cloud.ndjson") with { Chunking = StreamChunking.RandomOffsets(seed: 7, maxBytes: 5) });
+        using var client = _api.ClientFor("carol");
+
+        // Act
+        var events = await ChatDriver.AskOverSseAsync(client, "local", "Count from 1 to 5");
+
+        // Assert
+        ChatDriver.AssertWellFormed(events);
+        Assert.Equal(FixtureTranscript.Ollama("chat_stream_thinking_cloud.ndjson").Text, ChatDriver.TextOf(events));
+    }
+
+    private async Task<List<GenerationEvent>> AskAsync(string userId, string agentId, string tier)
+    {
+        const string message = "Count from 1 to 5";
+        using var client = _api.ClientFor(userId);
+        switch (tier)
+        {
+            case "sse":
+                return await ChatDriver.AskOverSseAsync(client, agentId, message);
+            case "websocket":
+                return await ChatDriver.AskOverWebSocketAsync(_api, userId, agentId, message);
+            default:
+                var (answer, problem) = await ChatDriver.AskOverRestAsync(client, agentId, message);
+                Assert.True(answer is not null, problem?.ToJsonString());
+                var replay = await ChatDriver.ReplayAsync(client, answer.GenerationId);
+                Assert.Equal(answer.Text, ChatDriver.TextOf(replay));
+                return replay;
+        }
+    }
+
+    private static FixtureTranscript Recording(string agentId) => agentId switch
+    {
+        "local" => FixtureTranscript.Ollama("chat_stream_basic.ndjson"),
+        "gpt" => FixtureTranscript.OpenAI("chat_stream_basic_usage.sse"),
+        _ => FixtureTranscript.Anthropic("messages_stream_text_ping_midstream.sse"),
+    };
+}

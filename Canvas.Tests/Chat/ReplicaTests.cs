@@ -1,0 +1,214 @@
+using System.Net.Http.Json;
+using Canvas.ChatApi.Generations;
+using Canvas.Tests.Fakes;
+using Canvas.Tests.Infrastructure;
+
+namespace Canvas.Tests.Chat;
+
+/// <summary>
+/// Two ChatApi replicas sharing one real Redis: a generation started on one is followed, resumed and cancelled
+/// on the other, exactly once.
+/// </summary>
+[Collection(RedisCollection.Name)]
+public sealed class ReplicaTests(RedisServerFixture redis) : IAsyncLifetime
+{
+    // Slow enough that a client can be cut, and resume, while the answer is still streaming.
+    private static readonly FakeResponse SlowAnswer = FakeResponse.Fixture("chat_stream_gpt35_count.sse") with { ChunkDelay = TimeSpan.FromMilliseconds(60) };
+
+    private ChatEnvironment _environment = null!;
+    private ChatApiHost _a = null!;
+    private ChatApiHost _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _environment = await ChatEnvironment.StartAsync(redis.ConnectionString);
+        _a = _environment.StartInstance();
+        _b = _environment.StartInstance();
+    }
+
+    public async Task DisposeAsync() => await _environment.DisposeAsync();
+
+    [Fact]
+    public async Task GenerationStartedOnA_IsFollowedLiveOnB_WithIdenticalEvents()
+    {
+        // Arrange
+        _environment.OpenAI.Enqueue(SlowAnswer);
+        using var onA = _a.ClientFor("alice");
+        using var onB = _b.ClientFor("alice");
+        using var response = await StartSseAsync(onA, "gpt");
+        var fromA = SseReader.ReadEventsAsync(response).GetAsyncEnumerator();
+        Assert.True(await fromA.MoveNextAsync());
+        var meta = (MetaEvent)fromA.Current;
+
+        // Act
+        var followedOnB = ChatDriver.ReplayAsync(onB, meta.GenerationId);
+        var seenOnA = new List<GenerationEvent> { meta };
+        while (await fromA.MoveNextAsync())
+        {
+            seenOnA.Add(fromA.Current);
+        }
+
+        // Assert
+        var seenOnB = await followedOnB;
+        ChatDriver.AssertWellFormed(seenOnA);
+        Assert.Equal(seenOnA, seenOnB);
+        Assert.Equal(FixtureTranscript.OpenAI("chat_stream_gpt35_count.sse").Text, ChatDriver.TextOf(seenOnB));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(9)]
+    public async Task SseClientCutAfterK_ResumesOnBWithAfterK_AndGetsExactlyTheRest(int k)
+    {
+        // Arrange
+        _environment.OpenAI.Enqueue(SlowAnswer);
+        using var onA = _a.ClientFor("alice");
+        using var onB = _b.ClientFor("alice");
+        var firstPart = new List<GenerationEvent>();
+        using (var response = await StartSseAsync(onA, "gpt"))
+        {
+            await foreach (var generationEvent in SseReader.ReadEventsAsync(response))
+            {
+                firstPart.Add(generationEvent);
+                if (generationEvent.Seq == k)
+                {
+                    break;
+                }
+            }
+        }
+
+        // Act
+        var rest = await ChatDriver.ReplayAsync(onB, firstPart[0].GenerationId, after: k);
+
+        // Assert
+        Assert.Equal(k + 1, rest[0].Seq);
+        ChatDriver.AssertWellFormed([.. firstPart, .. rest]);
+        Assert.Equal(FixtureTranscript.OpenAI("chat_stream_gpt35_count.sse").Text, ChatDriver.TextOf([.. firstPart, .. rest]));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public async Task WebSocketCutAfterK_ResumesOnBOverWebSocket_AndGetsExactlyTheRest(int k)
+    {
+        // Arrange
+        _environment.OpenAI.Enqueue(SlowAnswer);
+        var firstPart = new List<GenerationEvent>();
+        await using (var socket = await ChatSocketClient.ConnectAsync(_a.WebSocketUri(), TestTokens.For("alice")))
+        {
+            await socket.SendAsync(new { type = "start", requestId = "r1", agentId = "gpt", message = "Count from 1 to 5" });
+            while (firstPart.Count <= k)
+            {
+                firstPart.Add(ChatDriver.ToEvent((await socket.ReceiveAsync())!));
+            }
+
+            socket.Abort();
+        }
+
+        // Act
+        await using var resumed = await ChatSocketClient.ConnectAsync(_b.WebSocketUri(), TestTokens.For("alice"));
+        await resumed.SendAsync(new { type = "resume", generationId = firstPart[0].GenerationId, afterSeq = k });
+        var rest = (await resumed.ReceiveUntilTerminalAsync()).Select(ChatDriver.ToEvent).ToList();
+
+        // Assert
+        Assert.Equal(k + 1, rest[0].Seq);
+        ChatDriver.AssertWellFormed([.. firstPart, .. rest]);
+        Assert.Equal(FixtureTranscript.OpenAI("chat_stream_gpt35_count.sse").Text, ChatDriver.TextOf([.. firstPart, .. rest]));
+    }
+
+    [Fact]
+    public async Task SseResume_WithLastEventIdHeader_ContinuesAfterIt()
+    {
+        // Arrange
+        using var onA = _a.ClientFor("alice");
+        var whole = await ChatDriver.AskOverSseAsync(onA, "gpt", "Count from 1 to 5");
+
+        // Act
+        var rest = await ChatDriver.ReplayAsync(_b.ClientFor("alice"), whole[0].GenerationId, lastEventId: "5");
+
+        // Assert
+        Assert.Equal(whole.Skip(6), rest);
+    }
+
+    [Fact]
+    public async Task FinishedGeneration_ReplaysWholeOnTheOtherReplica()
+    {
+        // Arrange
+        using var onA = _a.ClientFor("alice");
+        var whole = await ChatDriver.AskOverSseAsync(onA, "claude", "Count from 1 to 5");
+
+        // Act
+        var replay = await ChatDriver.ReplayAsync(_b.ClientFor("alice"), whole[0].GenerationId);
+        var snapshot = await _b.ClientFor("alice").GetFromJsonAsync<GenerationSnapshot>($"/api/generations/{whole[0].GenerationId}");
+
+        // Assert
+        Assert.Equal(whole, replay);
+        Assert.Equal("done", snapshot!.Status);
+        Assert.Equal(whole[^1].Seq, snapshot.LastSeq);
+        Assert.Equal(ChatDriver.TextOf(whole), snapshot.Text);
+    }
+
+    [Fact]
+    public async Task RestClientThatGivesUp_LosesNothing_TheAnswerIsReplayableOnB()
+    {
+        // Arrange
+        _environment.OpenAI.Enqueue(SlowAnswer);
+        using var impatient = _a.ClientFor("alice");
+        impatient.Timeout = TimeSpan.FromMilliseconds(300);
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => impatient.PostAsJsonAsync("/api/chat", new { agentId = "gpt", message = "Count from 1 to 5" }));
+        using var onB = _b.ClientFor("alice");
+        var conversation = (await onB.GetFromJsonAsync<List<Canvas.ChatApi.Conversations.ConversationSummary>>("/api/conversations"))![0];
+        var generationId = (await ConversationAssertions.GetAsync(onB, conversation.Id)).Messages[0].GenerationId!;
+
+        // Act
+        var replay = await ChatDriver.ReplayAsync(onB, generationId);
+
+        // Assert
+        ChatDriver.AssertWellFormed(replay);
+        Assert.Equal(FixtureTranscript.OpenAI("chat_stream_gpt35_count.sse").Text, ChatDriver.TextOf(replay));
+    }
+
+    [Fact]
+    public async Task CancelOnB_StopsTheUpstreamCallOnA_AndEndsWithFinishReasonCancelled()
+    {
+        // Arrange
+        _environment.OpenAI.Enqueue(FakeResponse.Default with { Fault = StreamFault.Stall(afterChunks: 3) });
+        var requestsBefore = _environment.OpenAI.Requests.Count;
+        using var onA = _a.ClientFor("alice");
+        using var response = await StartSseAsync(onA, "gpt");
+        var events = SseReader.ReadEventsAsync(response).GetAsyncEnumerator();
+        Assert.True(await events.MoveNextAsync());
+        var generationId = events.Current.GenerationId;
+
+        // Act
+        using var cancel = await _b.ClientFor("alice").PostAsync($"/api/generations/{generationId}/cancel", null);
+        var seen = new List<GenerationEvent> { events.Current };
+        while (await events.MoveNextAsync())
+        {
+            seen.Add(events.Current);
+        }
+
+        // Assert
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, cancel.StatusCode);
+        ChatDriver.AssertWellFormed(seen);
+        Assert.Equal(FinishReasons.Cancelled, Assert.IsType<DoneEvent>(seen[^1]).FinishReason);
+        await _environment.OpenAI.Requests[requestsBefore].Aborted.WaitAsync(TimeSpan.FromSeconds(10));
+        var stored = await ConversationAssertions.GetAsync(onA, ((MetaEvent)seen[0]).ConversationId);
+        Assert.Equal(FinishReasons.Cancelled, stored.Messages[^1].FinishReason);
+        Assert.Equal(ChatDriver.TextOf(seen), stored.Messages[^1].Text);
+    }
+
+    private static async Task<HttpResponseMessage> StartSseAsync(HttpClient client, string agentId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse")
+        {
+            Content = JsonContent.Create(new { agentId, message = "Count from 1 to 5" }),
+        };
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        return response;
+    }
+}
