@@ -1,0 +1,96 @@
+namespace Canvas.ChatApi.Backplane;
+
+/// <summary>
+/// The Lua scripts of <see cref="RedisGenerationBackplane"/>. Each runs atomically on the generation's slot, which
+/// is what turns "is this seq next, has the generation ended, has the lease expired" and the write that depends
+/// on it into one step across replicas.
+/// </summary>
+/// <remarks>
+/// A stream entry's id is <c>{seq}-1</c> (<c>0-0</c> is not a valid XADD id), so the log's top entry names the last
+/// seq, and XRANGE with the exclusive start <c>({seq}-1</c> resumes right after a seq. The terminal entry carries
+/// an extra <c>end</c> field, so one XREVRANGE tells both the last seq and whether the log is closed.
+/// </remarks>
+internal static class RedisGenerationScripts
+{
+    /// <summary>
+    /// Creates the record (unless it exists) and the owner's lease.
+    /// KEYS: record, lease. ARGV: record JSON, running TTL ms, owner timeout ms. Returns 1, or 0 when it existed.
+    /// </summary>
+    public const string Create = """
+        if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+        redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+        return 1
+        """;
+
+    /// <summary>
+    /// Appends an event when its seq is the next one, then announces it.
+    /// KEYS: log, record, lease. ARGV: seq, event JSON, terminal (1/0), max events, retention ms, running TTL ms,
+    /// events channel, only if the lease expired (1/0).
+    /// Returns { <see cref="RedisAppendOutcome"/>, the log's top seq after the call (-1 when empty) }.
+    /// </summary>
+    public const string Append = """
+        local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+        local topSeq = -1
+        if #top > 0 then
+          topSeq = tonumber(string.match(top[1][1], '^(%d+)-'))
+          local fields = top[1][2]
+          for i = 1, #fields, 2 do
+            if fields[i] == 'end' then return { -3, topSeq } end
+          end
+        end
+        if redis.call('EXISTS', KEYS[2]) == 0 then return { -2, topSeq } end
+        if ARGV[8] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return { -1, topSeq } end
+        if tonumber(ARGV[1]) ~= topSeq + 1 then return { 0, topSeq } end
+        local id = ARGV[1] .. '-1'
+        if ARGV[3] == '1' then
+          redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], id, 'e', ARGV[2], 'end', '1')
+          redis.call('PEXPIRE', KEYS[1], ARGV[5])
+          redis.call('PEXPIRE', KEYS[2], ARGV[5])
+          redis.call('DEL', KEYS[3])
+        else
+          redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], id, 'e', ARGV[2])
+          if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[6]) end
+        end
+        redis.call('PUBLISH', ARGV[7], ARGV[2])
+        return { 1, tonumber(ARGV[1]) }
+        """;
+
+    /// <summary>
+    /// Renews the owner's lease and pushes back the running TTL of the record and the log, unless the generation
+    /// is unknown or ended (a late heartbeat must not undo the retention TTL).
+    /// KEYS: log, record, lease. ARGV: owner timeout ms, running TTL ms. Returns 1, or 0 when nothing was renewed.
+    /// </summary>
+    public const string Heartbeat = """
+        if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+        local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+        if #top > 0 then
+          local fields = top[1][2]
+          for i = 1, #fields, 2 do
+            if fields[i] == 'end' then return 0 end
+          end
+        end
+        redis.call('SET', KEYS[3], '1', 'PX', ARGV[1])
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        return 1
+        """;
+}
+
+/// <summary>The first value the <see cref="RedisGenerationScripts.Append"/> script returns.</summary>
+internal enum RedisAppendOutcome
+{
+    /// <summary>The log already holds its terminal event.</summary>
+    Finished = -3,
+
+    /// <summary>The generation's record does not exist (never created, or its retention passed).</summary>
+    Unknown = -2,
+
+    /// <summary>Only when asked to append if the lease expired: the owner is still heartbeating.</summary>
+    LeaseAlive = -1,
+
+    /// <summary>The seq is not the next one: taken already, or beyond the next.</summary>
+    NotNext = 0,
+
+    /// <summary>The event was appended and announced.</summary>
+    Appended = 1,
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using Canvas.ChatApi.Auth;
+using Canvas.ChatApi.Backplane;
+using Canvas.ChatApi.Conversations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Canvas.ChatApi.Extensions;
+
+/// <summary>Registers where ChatApi keeps generations, conversations and WebSocket tickets.</summary>
+public static class BackplaneServiceCollectionExtensions
+{
+    /// <summary>The connection string name that switches storage to Redis (<c>ConnectionStrings:redis</c>).</summary>
+    public const string RedisConnectionName = "redis";
+
+    /// <summary>
+    /// Adds <see cref="IGenerationBackplane"/>, <see cref="IConversationStore"/> and
+    /// <see cref="IWebSocketTicketStore"/>: on Redis when <c>ConnectionStrings:redis</c> is set (one shared
+    /// multiplexer, plus a <c>redis</c> health check tagged <c>ready</c>), otherwise in this process's memory,
+    /// which serves a single instance only. Binds and validates <see cref="BackplaneOptions"/> from
+    /// <c>Canvas:Backplane</c> at start-up.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <returns>The same builder.</returns>
+    public static TBuilder AddCanvasStorage<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<BackplaneOptions>().BindConfiguration(BackplaneOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackplaneOptions>, BackplaneOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        var redis = builder.Configuration.GetConnectionString(RedisConnectionName);
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            services.TryAddSingleton<IGenerationBackplane, InProcessGenerationBackplane>();
+            services.TryAddSingleton<IConversationStore, InMemoryConversationStore>();
+            services.TryAddSingleton<IWebSocketTicketStore, InMemoryWebSocketTicketStore>();
+            services.AddHostedService(provider => new StorageModeReporter(
+                provider.GetRequiredService<ILogger<StorageModeReporter>>(), redisEndpoints: null));
+            return builder;
+        }
+
+        // Parsed here so a malformed connection string fails at start-up, not on the first request.
+        var configuration = ConfigurationOptions.Parse(redis);
+
+        // Start even while Redis is down: the multiplexer keeps reconnecting and the health check reports it.
+        configuration.AbortOnConnectFail = false;
+        services.TryAddSingleton<IConnectionMultiplexer>(provider =>
+        {
+            var options = configuration.Clone();
+            options.LoggerFactory ??= provider.GetService<ILoggerFactory>();
+            return ConnectionMultiplexer.Connect(options);
+        });
+        services.TryAddSingleton<IGenerationBackplane, RedisGenerationBackplane>();
+        services.TryAddSingleton<IConversationStore, RedisConversationStore>();
+        services.TryAddSingleton<IWebSocketTicketStore, RedisWebSocketTicketStore>();
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>(RedisConnectionName, tags: ["ready"]);
+        services.AddHostedService(provider => new StorageModeReporter(
+            provider.GetRequiredService<ILogger<StorageModeReporter>>(),
+            string.Join(", ", configuration.EndPoints.Select(Describe))));
+        return builder;
+    }
+
+    private static string Describe(EndPoint endPoint) => endPoint switch
+    {
+        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endPoint.ToString() ?? "?",
+    };
+}
