@@ -45,7 +45,7 @@ internal sealed class SyntheticOpenAIUpstream : IAsyncDisposable
         }
 
         await Write(context, """{"id":"c","object":"chat.completion.chunk","created":1,"model":"synthetic","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""");
-        await Write(context, $$"""{"id":"c","object":"chat.completion.chunk","created":1,"model":"synthetic","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":{{tokens}},"total_tokens":{{tokens + 5}}}}""");
+        await Write(context, $$$"""{"id":"c","object":"chat.completion.chunk","created":1,"model":"synthetic","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":{{{tokens}}},"total_tokens":{{{tokens + 5}}}}}""");
         await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
     }
 
