@@ -29,7 +29,7 @@ public sealed class FullStackTests(CanvasStack stack) : IClassFixture<CanvasStac
         var agent = await OllamaAgentAsync(client, cts.Token);
 
         // Assert
-        Assert.Equal(["sse", "rest"], agent.GetProperty("transports").EnumerateArray().Select(tier => tier.GetString()));
+        Assert.Equal(new[] { "sse", "rest" }, agent.GetProperty("transports").EnumerateArray().Select(tier => tier.GetString()!));
     }
 
     [RequiresContainerRuntimeFact]
@@ -74,7 +74,7 @@ public sealed class FullStackTests(CanvasStack stack) : IClassFixture<CanvasStac
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(string.IsNullOrWhiteSpace(answer.RootElement.GetProperty("text").GetString()));
-        Assert.Contains(answer.RootElement.GetProperty("finishReason").GetString(), new[] { "stop", "length" });
+        Assert.Matches("^(stop|length)$", answer.RootElement.GetProperty("finishReason").GetString());
     }
 
     [RequiresContainerRuntimeFact]
@@ -100,7 +100,7 @@ public sealed class FullStackTests(CanvasStack stack) : IClassFixture<CanvasStac
         {
             type = "start", requestId = "r1", agentId, conversationId = (string?)null, message = Prompt, fallbackFrom = (string?)null,
         });
-        await socket.SendAsync(start, WebSocketMessageType.Text, endOfMessage: true, cts.Token).WaitAsync(ChatTimeout, cts.Token);
+        await socket.SendAsync(new ArraySegment<byte>(start), WebSocketMessageType.Text, endOfMessage: true, cts.Token).WaitAsync(ChatTimeout, cts.Token);
         using var reply = JsonDocument.Parse(await ReceiveTextAsync(socket, cts.Token));
 
         // Assert
@@ -125,7 +125,7 @@ public sealed class FullStackTests(CanvasStack stack) : IClassFixture<CanvasStac
         WebSocketReceiveResult frame;
         do
         {
-            frame = await socket.ReceiveAsync(buffer, cancellationToken).WaitAsync(ChatTimeout, cancellationToken);
+            frame = await socket.ReceiveAsync(new ArraySegment<byte>(buffer), cancellationToken).WaitAsync(ChatTimeout, cancellationToken);
             message.Write(buffer, 0, frame.Count);
         }
         while (!frame.EndOfMessage);
