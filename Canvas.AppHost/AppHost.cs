@@ -1,0 +1,31 @@
+using Canvas.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Each is a container the AppHost runs, or an existing instance named in ConnectionStrings (docs/aspire.md).
+var redis = builder.AddCanvasRedis();
+var chatModel = builder.AddCanvasChatModel();
+
+// WebFrontend signs the tokens ChatApi validates; generated once, then kept in the AppHost's user secrets.
+var signingKey = builder.AddParameter(
+    "jwt-signing-key", new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
+
+var chatApi = builder.AddProject<Projects.Canvas_ChatApi>("chatapi")
+    .WithReplicasFromConfiguration("ChatApi:Replicas")
+    .WithDependency(redis)
+    .WithDependency(chatModel)
+    .WithEnvironment("Canvas__Auth__SigningKey", signingKey)
+    .WithApiKeyWhenConfigured("openai-api-key", "Canvas__Providers__OpenAI__ApiKey")
+    .WithApiKeyWhenConfigured("anthropic-api-key", "Canvas__Providers__Anthropic__ApiKey")
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Canvas_WebFrontend>("webfrontend")
+    .WithExternalHttpEndpoints()
+    .WithReference(chatApi)
+    .WaitFor(chatApi)
+    .WithEnvironment("Canvas__Auth__SigningKey", signingKey)
+    .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("https", url => url.DisplayText = "Canvas (HTTPS)")
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Canvas (HTTP)");
+
+builder.Build().Run();
