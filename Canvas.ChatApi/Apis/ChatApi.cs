@@ -31,7 +31,7 @@ public static class ChatApi
 
     public static async Task<Results<GenerationSseResult, ProblemHttpResult>> StartSse(
         StartChatRequest request, [FromHeader(Name = FallbackHeader)] string? fallbackFrom, ClaimsPrincipal user,
-        [AsParameters] ChatServices services, CancellationToken cancellationToken)
+        ChatServices services, CancellationToken cancellationToken)
     {
         var scope = services.Telemetry.StartRequest("chat", Tiers.Sse, fallbackFrom);
         var (meta, error) = await services.StartAsync(
@@ -48,7 +48,7 @@ public static class ChatApi
 
     public static async Task<Results<Ok<ChatRestResponse>, ProblemHttpResult>> StartRest(
         StartChatRequest request, [FromHeader(Name = FallbackHeader)] string? fallbackFrom, ClaimsPrincipal user,
-        [AsParameters] ChatServices services, CancellationToken cancellationToken)
+        ChatServices services, CancellationToken cancellationToken)
     {
         using var scope = services.Telemetry.StartRequest("chat", Tiers.Rest, fallbackFrom);
         var (meta, error) = await services.StartAsync(
@@ -96,13 +96,18 @@ public static class ChatApi
             ErrorCodes.UpstreamUnavailable or ErrorCodes.GenerationLost => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status502BadGateway,
         };
-        return new ChatRequestError(status, failed.Code, failed.Message).ToProblem(new Dictionary<string, object?>
+        var extensions = new Dictionary<string, object?>
         {
             ["retryable"] = failed.Retryable,
-            ["retryAfterMs"] = failed.RetryAfterMs,
             ["generationId"] = meta.GenerationId,
             ["conversationId"] = meta.ConversationId,
             ["text"] = partialText,
-        });
+        };
+        if (failed.RetryAfterMs is { } retryAfter)
+        {
+            extensions["retryAfterMs"] = retryAfter;
+        }
+
+        return new ChatRequestError(status, failed.Code, failed.Message).ToProblem(extensions);
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Canvas.ChatApi.Apis;
 
-/// <summary>What the chat endpoints need, injected as one parameter.</summary>
+/// <summary>What the chat endpoints need, injected as one service.</summary>
 public sealed class ChatServices(
     GenerationRunner runner,
     IGenerationBackplane backplane,

@@ -21,7 +21,7 @@ public static class ChatSocketApi
             .WithSummary("WebSocket upgrade; many generations per socket (Authorization header or ?ticket=).");
 
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> AcceptChatSocket(
-        HttpContext context, [AsParameters] ChatServices services, ILoggerFactory loggers)
+        HttpContext context, ChatServices services, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {

@@ -27,7 +27,7 @@ public static class GenerationsApi
     public static async Task<Results<GenerationSseResult, ProblemHttpResult>> ResumeEvents(
         string generationId, [FromQuery] string? after, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
         [FromHeader(Name = ChatApi.FallbackHeader)] string? fallbackFrom, ClaimsPrincipal user,
-        [AsParameters] ChatServices services, CancellationToken cancellationToken)
+        ChatServices services, CancellationToken cancellationToken)
     {
         var resumePoint = lastEventId ?? after ?? "-1";
         if (!long.TryParse(resumePoint, out var afterSeq) || afterSeq < -1)

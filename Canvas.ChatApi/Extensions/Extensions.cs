@@ -38,6 +38,7 @@ public static class Extensions
             .ValidateOnStart();
         services.AddSingleton<ChatTelemetry>();
         services.AddSingleton<ChatStartValidator>();
+        services.AddSingleton<ChatServices>();
         services.AddSingleton<GenerationRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<GenerationRunner>());
         return builder;

@@ -21,7 +21,13 @@ public abstract record GenerationEvent
 
     /// <summary>Gets the wire name of the event type, as in its <c>type</c> field.</summary>
     [JsonIgnore]
-    public abstract string Type { get; }
+    public string Type => this switch
+    {
+        MetaEvent => "meta",
+        DeltaEvent => "delta",
+        DoneEvent => "done",
+        _ => "error",
+    };
 
     /// <summary>Gets whether the event ends the generation (<c>done</c> or <c>error</c>).</summary>
     [JsonIgnore]
@@ -31,7 +37,6 @@ public abstract record GenerationEvent
 /// <summary>The first event of every generation: who answers, and over which tier it was started.</summary>
 public sealed record MetaEvent : GenerationEvent
 {
-    public override string Type => "meta";
     public required string ConversationId { get; init; }
     public required string AgentId { get; init; }
     public required string Provider { get; init; }
@@ -46,14 +51,12 @@ public sealed record MetaEvent : GenerationEvent
 /// <summary>A piece of the answer's text.</summary>
 public sealed record DeltaEvent : GenerationEvent
 {
-    public override string Type => "delta";
     public required string Text { get; init; }
 }
 
 /// <summary>The generation ended; the concatenated deltas are the stored assistant message.</summary>
 public sealed record DoneEvent : GenerationEvent
 {
-    public override string Type => "done";
     public required string FinishReason { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -65,7 +68,6 @@ public sealed record DoneEvent : GenerationEvent
 /// <summary>The generation failed; the deltas before it are kept and stored as a partial answer.</summary>
 public sealed record ErrorEvent : GenerationEvent
 {
-    public override string Type => "error";
     public required string Code { get; init; }
     public required string Message { get; init; }
     public required bool Retryable { get; init; }

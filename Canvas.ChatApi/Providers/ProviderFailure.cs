@@ -30,34 +30,44 @@ internal static class ProviderFailure
 
     private static (string Code, string Message, bool Retryable, TimeSpan? RetryAfter) Classify(Exception exception, string provider)
     {
-        if (exception is TimeoutException)
+        // SDKs wrap transport failures in their own exception types; what happened is somewhere in the chain.
+        var chain = Chain(exception).ToList();
+        if (chain.OfType<TimeoutException>().FirstOrDefault() is { } timeout)
         {
-            return (ErrorCodes.UpstreamTimeout, $"{provider} stopped answering: {exception.Message}", true, null);
+            return (ErrorCodes.UpstreamTimeout, $"{provider} stopped answering: {timeout.Message}", true, null);
         }
 
-        if (StatusOf(exception) is { } status)
+        if (chain.Select(StatusOf).FirstOrDefault(status => status is not null) is { } status)
         {
-            var detail = Shorten(UpstreamMessage(exception));
+            var detail = Shorten(exception.Message);
             return status switch
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                     (ErrorCodes.UpstreamAuthFailed, $"{provider} refused Canvas's credentials ({(int)status}). An administrator must fix the API key.", false, null),
                 HttpStatusCode.TooManyRequests =>
-                    (ErrorCodes.UpstreamRateLimited, $"{provider} is rate limiting requests: {detail}", true, RetryAfterOf(exception)),
+                    (ErrorCodes.UpstreamRateLimited, $"{provider} is rate limiting requests: {detail}", true, chain.Select(RetryAfterOf).FirstOrDefault(wait => wait is not null)),
                 >= HttpStatusCode.InternalServerError =>
                     (ErrorCodes.UpstreamError, $"{provider} failed ({(int)status}): {detail}", true, null),
                 _ => (ErrorCodes.UpstreamRejected, $"{provider} rejected the request ({(int)status}): {detail}", false, null),
             };
         }
 
-        return exception switch
+        if (chain.FirstOrDefault(e => e is HttpRequestException or IOException) is { } transport)
         {
-            HttpRequestException or IOException =>
-                (ErrorCodes.UpstreamUnavailable, $"The connection to {provider} failed: {Shorten(exception.Message)}", true, null),
-            JsonException or FormatException or AnthropicInvalidDataException =>
-                (ErrorCodes.UpstreamError, $"{provider} sent a response Canvas could not read.", true, null),
-            _ => (ErrorCodes.UpstreamError, $"{provider} failed: {Shorten(exception.Message)}", true, null),
-        };
+            return (ErrorCodes.UpstreamUnavailable, $"The connection to {provider} failed: {Shorten(transport.Message)}", true, null);
+        }
+
+        return chain.Any(e => e is JsonException or FormatException or AnthropicInvalidDataException)
+            ? (ErrorCodes.UpstreamError, $"{provider} sent a response Canvas could not read.", true, null)
+            : (ErrorCodes.UpstreamError, $"{provider} failed: {Shorten(exception.Message)}", true, null);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
     }
 
     private static HttpStatusCode? StatusOf(Exception exception) => exception switch
@@ -65,10 +75,8 @@ internal static class ProviderFailure
         ClientResultException { Status: > 0 } openAI => (HttpStatusCode)openAI.Status,
         AnthropicApiException anthropic => anthropic.StatusCode,
         HttpRequestException { StatusCode: { } status } => status,
-        _ => exception.InnerException is { } inner ? StatusOf(inner) : null,
+        _ => null,
     };
-
-    private static string UpstreamMessage(Exception exception) => exception.Message;
 
     private static TimeSpan? RetryAfterOf(Exception exception) => exception switch
     {
