@@ -1,0 +1,97 @@
+using Bunit;
+using Canvas.WebFrontend.Client.Components;
+using Canvas.WebFrontend.Client.Session;
+using Canvas.WebFrontend.Client.Transport;
+
+namespace Canvas.Tests.WebFrontend;
+
+public sealed class ChatControlsTests : BunitContext
+{
+    [Fact]
+    public void ChatInput_WhileStreaming_ShowsStopThatRaisesOnStop()
+    {
+        var stopped = 0;
+        var input = Render<ChatInput>(parameters => parameters
+            .Add(p => p.IsStreaming, true)
+            .Add(p => p.OnStop, () => stopped++));
+
+        input.Find("[data-testid=stop-button]").Click();
+
+        Assert.Equal(1, stopped);
+        Assert.Empty(input.FindAll("[data-testid=send-button]"));
+    }
+
+    [Fact]
+    public void ChatInput_Idle_SendsTheTypedMessageAndClearsTheBox()
+    {
+        string? sent = null;
+        var input = Render<ChatInput>(parameters => parameters
+            .Add(p => p.IsStreaming, false)
+            .Add(p => p.OnSend, (string text) => sent = text));
+
+        input.Find("textarea").Input("Tell me a joke");
+        input.Find("form").Submit();
+
+        Assert.Equal("Tell me a joke", sent);
+        Assert.Equal("", input.Find("textarea").GetAttribute("value") ?? "");
+        Assert.Empty(input.FindAll("[data-testid=stop-button]"));
+    }
+
+    [Fact]
+    public void ChatInput_WhileStreaming_SubmitSendsNothing()
+    {
+        string? sent = null;
+        var input = Render<ChatInput>(parameters => parameters
+            .Add(p => p.IsStreaming, true)
+            .Add(p => p.OnSend, (string text) => sent = text));
+
+        input.Find("textarea").Input("second message");
+        input.Find("form").Submit();
+
+        Assert.Null(sent);
+    }
+
+    [Fact]
+    public void MessageItem_RetryableError_ShowsRetryThatRaisesOnRetryWithTheMessage()
+    {
+        var failed = new MessageView("assistant", "Partial") { Error = "The upstream is unavailable.", CanRetry = true, Prompt = "hi" };
+        MessageView? retried = null;
+        var item = Render<MessageItem>(parameters => parameters
+            .Add(p => p.Message, failed)
+            .Add(p => p.OnRetry, (MessageView message) => retried = message));
+
+        item.Find("[data-testid=retry-button]").Click();
+
+        Assert.Same(failed, retried);
+        Assert.Contains("The upstream is unavailable.", item.Find("[data-testid=message-error]").TextContent);
+    }
+
+    [Fact]
+    public void MessageItem_ErrorThatRetryCannotFix_ShowsNoRetry()
+    {
+        var failed = new MessageView("assistant") { Error = "Unknown agent.", CanRetry = false };
+
+        var item = Render<MessageItem>(parameters => parameters.Add(p => p.Message, failed));
+
+        Assert.Empty(item.FindAll("[data-testid=retry-button]"));
+    }
+
+    [Fact]
+    public void MessageItem_FinishedAnswer_ShowsTierTimeToFirstTokenAndRate()
+    {
+        var answer = new MessageView("assistant", "Done.")
+        {
+            Tier = TransportTier.Sse,
+            TimeToFirstToken = TimeSpan.FromMilliseconds(180),
+            TokensPerSecond = 42.5,
+            FinishReason = "stop",
+        };
+
+        var item = Render<MessageItem>(parameters => parameters.Add(p => p.Message, answer));
+
+        var stats = item.Find("[data-testid=message-stats]");
+        Assert.Equal("sse", stats.GetAttribute("data-tier"));
+        Assert.Contains("180 ms", stats.TextContent);
+        Assert.Contains("42.5 tokens/s", stats.TextContent);
+    }
+}

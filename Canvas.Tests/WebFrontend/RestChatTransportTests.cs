@@ -1,0 +1,48 @@
+using Canvas.WebFrontend.Client.Api;
+using Canvas.WebFrontend.Client.Transport;
+
+namespace Canvas.Tests.WebFrontend;
+
+public sealed class RestChatTransportTests
+{
+    private sealed class SnapshotApi(params GenerationSnapshot[] snapshots) : ICanvasApi
+    {
+        private int _next;
+
+        public Task<GenerationSnapshot?> GetGenerationAsync(string generationId, CancellationToken cancellationToken) =>
+            Task.FromResult<GenerationSnapshot?>(snapshots[Math.Min(_next++, snapshots.Length - 1)]);
+
+        public Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<ConversationDetail?> GetConversationAsync(string conversationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task DeleteConversationAsync(string conversationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task CancelGenerationAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public async Task ResumeAsync_PollsSnapshots_DeliversOnlyTextBeyondWhatWasShownThenDone()
+    {
+        var api = new SnapshotApi(
+            new GenerationSnapshot("running", "Hello", 2),
+            new GenerationSnapshot("running", "Hello, wor", 4),
+            new GenerationSnapshot("done", "Hello, world!", 7));
+        var transport = new RestChatTransport(new HttpClient(), api, new ChatTransportOptions { RestPollInterval = TimeSpan.FromMilliseconds(1) });
+
+        var events = await Generation.CollectAsync(transport.ResumeAsync(new ResumePoint("g_1", 1, "Hel".Length), TransportTier.Sse, CancellationToken.None));
+
+        Assert.Equal("lo, world!", Generation.Text(events));
+        Assert.Equal(ChatEvent.Done, events[^1].Type);
+        Assert.Equal(7, events[^1].Seq);
+    }
+
+    [Fact]
+    public async Task ResumeAsync_GenerationCancelled_EndsWithCancelledDone()
+    {
+        var transport = new RestChatTransport(new HttpClient(), new SnapshotApi(new GenerationSnapshot("cancelled", "Half", 3)), new ChatTransportOptions());
+
+        var events = await Generation.CollectAsync(transport.ResumeAsync(new ResumePoint("g_1", 3, 4), null, CancellationToken.None));
+
+        var done = Assert.Single(events);
+        Assert.Equal("cancelled", done.FinishReason);
+    }
+}

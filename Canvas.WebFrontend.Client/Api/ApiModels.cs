@@ -1,0 +1,64 @@
+namespace Canvas.WebFrontend.Client.Api;
+
+/// <summary>An agent as <c>GET /api/agents</c> lists it.</summary>
+/// <param name="Id">The agent id.</param>
+/// <param name="Name">The display name.</param>
+/// <param name="Provider">The provider: <c>ollama</c>, <c>openai</c> or <c>anthropic</c>.</param>
+/// <param name="Model">The model name.</param>
+/// <param name="Transports">The tiers to try, in order (<c>websocket</c>, <c>sse</c>, <c>rest</c>).</param>
+/// <param name="TransportNote">One human line on why these tiers.</param>
+public sealed record AgentInfo(
+    string Id,
+    string Name,
+    string Provider,
+    string Model,
+    IReadOnlyList<string> Transports,
+    string? TransportNote);
+
+/// <summary>A conversation's list entry.</summary>
+/// <param name="Id">The conversation id.</param>
+/// <param name="AgentId">The agent it talks to.</param>
+/// <param name="Title">Its title.</param>
+/// <param name="CreatedAt">When it started.</param>
+/// <param name="UpdatedAt">When it last changed.</param>
+public sealed record ConversationSummary(string Id, string AgentId, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A conversation with its messages, oldest first.</summary>
+/// <param name="Id">The conversation id.</param>
+/// <param name="AgentId">The agent it talks to.</param>
+/// <param name="Title">Its title.</param>
+/// <param name="Messages">The messages.</param>
+public sealed record ConversationDetail(string Id, string AgentId, string Title, IReadOnlyList<ConversationMessage> Messages);
+
+/// <summary>One stored message.</summary>
+/// <param name="Role"><c>user</c> or <c>assistant</c>.</param>
+/// <param name="Text">The text.</param>
+/// <param name="GenerationId">For an assistant message, the generation that wrote it.</param>
+/// <param name="FinishReason">For an assistant message, how it ended.</param>
+public sealed record ConversationMessage(string Role, string Text, string? GenerationId = null, string? FinishReason = null);
+
+/// <summary>The status snapshot of a generation (<c>GET /api/generations/{gid}</c>).</summary>
+/// <param name="Status"><c>running</c>, <c>done</c>, <c>error</c> or <c>cancelled</c>.</param>
+/// <param name="Text">The text so far.</param>
+/// <param name="LastSeq">The seq of the last event the text includes.</param>
+/// <param name="ConversationId">The conversation, when the API says.</param>
+public sealed record GenerationSnapshot(string Status, string Text, long LastSeq, string? ConversationId = null)
+{
+    /// <summary>Gets whether the generation is still producing events.</summary>
+    public bool IsRunning => Status == "running";
+}
+
+/// <summary>The body of a finished <c>POST /api/chat</c>.</summary>
+/// <param name="GenerationId">The generation.</param>
+/// <param name="ConversationId">The conversation.</param>
+/// <param name="Text">The whole answer.</param>
+/// <param name="FinishReason">How it ended.</param>
+/// <param name="Usage">Token counts.</param>
+public sealed record RestChatAnswer(string GenerationId, string ConversationId, string Text, string FinishReason, ChatUsage? Usage);
+
+/// <summary>An RFC 9457 problem with Canvas's error <c>code</c>.</summary>
+/// <param name="Title">The title.</param>
+/// <param name="Detail">The detail.</param>
+/// <param name="Status">The status code.</param>
+/// <param name="Code">The Canvas error code.</param>
+public sealed record ApiProblem(string? Title, string? Detail, int? Status, string? Code);

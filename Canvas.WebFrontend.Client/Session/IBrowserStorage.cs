@@ -1,0 +1,20 @@
+namespace Canvas.WebFrontend.Client.Session;
+
+/// <summary>The browser's localStorage and the page events the chat needs, behind an interface for tests.</summary>
+public interface IBrowserStorage
+{
+    /// <summary>Reads the in-flight answer recorded for a conversation, if any.</summary>
+    ValueTask<InFlightAnswer?> GetInFlightAsync(string conversationId);
+
+    /// <summary>Records an in-flight answer (other tabs see it through the <c>storage</c> event).</summary>
+    ValueTask SetInFlightAsync(InFlightAnswer answer);
+
+    /// <summary>Forgets a conversation's in-flight answer.</summary>
+    ValueTask RemoveInFlightAsync(string conversationId);
+
+    /// <summary>
+    /// Calls <paramref name="onInFlight"/> when another tab records an in-flight answer and
+    /// <paramref name="onVisible"/> when this tab becomes visible again; dispose the result to stop.
+    /// </summary>
+    ValueTask<IAsyncDisposable> SubscribeAsync(Func<InFlightAnswer, Task> onInFlight, Func<Task> onVisible);
+}

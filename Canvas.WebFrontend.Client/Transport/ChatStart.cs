@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace Canvas.WebFrontend.Client.Transport;
+
+/// <summary>What the user asked: a message to an agent, in a conversation or a new one.</summary>
+/// <param name="AgentId">The agent.</param>
+/// <param name="ConversationId">The conversation; null starts a new one.</param>
+/// <param name="Message">The user's message.</param>
+public sealed record ChatStart(string AgentId, string? ConversationId, string Message);
+
+/// <summary>Where a generation's stream stands on the client: the last event seen and the text received.</summary>
+/// <param name="GenerationId">The generation.</param>
+/// <param name="AfterSeq">The last <c>seq</c> received; -1 replays from <c>meta</c>.</param>
+/// <param name="TextLength">The length of the answer text received, for tiers that deliver text, not events.</param>
+public sealed record ResumePoint(string GenerationId, long AfterSeq, int TextLength);
+
+/// <summary>The JSON body of <c>POST /api/chat/sse</c> and <c>POST /api/chat</c>.</summary>
+internal sealed record ChatStartBody(
+    string AgentId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ConversationId,
+    string Message);
+
+/// <summary>A client → server WebSocket message (PROTOCOL.md, "WebSocket messages").</summary>
+internal sealed record WebSocketClientMessage(string Type)
+{
+    public string? RequestId { get; init; }
+    public string? AgentId { get; init; }
+    public string? ConversationId { get; init; }
+    public string? Message { get; init; }
+    public string? FallbackFrom { get; init; }
+    public string? GenerationId { get; init; }
+    public long? AfterSeq { get; init; }
+}

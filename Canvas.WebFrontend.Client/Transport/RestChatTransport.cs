@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using Canvas.WebFrontend.Client.Api;
+using Microsoft.AspNetCore.Components.WebAssembly.Http;
+
+namespace Canvas.WebFrontend.Client.Transport;
+
+/// <summary>
+/// The REST tier: <c>POST /api/chat</c> returns the whole answer; while it runs, the generation snapshot is
+/// polled so the user sees progress. Resuming polls the snapshot until the generation ends.
+/// </summary>
+/// <remarks>
+/// Progress needs the generation id before the answer is complete; the client reads it from an
+/// <c>X-Canvas-Generation-Id</c> response header when the API sends its headers early, and otherwise shows
+/// the answer when it arrives. Events carry text beyond the resume point only, so exactly-once holds by length.
+/// </remarks>
+/// <param name="http">An HttpClient on the frontend's own origin.</param>
+/// <param name="api">The API, for snapshots.</param>
+/// <param name="options">The poll interval.</param>
+public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTransportOptions options) : IChatTransport
+{
+    /// <summary>The response header carrying the generation id before the body.</summary>
+    public const string GenerationIdHeader = "X-Canvas-Generation-Id";
+
+    /// <inheritdoc/>
+    public TransportTier Tier => TransportTier.Rest;
+
+    /// <inheritdoc/>
+    public bool DeliversEachEvent => false;
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ChatEvent> StartAsync(ChatStart start, TransportTier? fallbackFrom, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/chat")
+        {
+            Content = JsonContent.Create(new ChatStartBody(start.AgentId, start.ConversationId, start.Message), ClientJsonContext.Default.ChatStartBody),
+        };
+        if (fallbackFrom is { } from)
+        {
+            request.Headers.Add(SseEventStream.FallbackFromHeader, from.ToWire());
+        }
+
+        request.SetBrowserResponseStreamingEnabled(true);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var generationId = response.Headers.TryGetValues(GenerationIdHeader, out var values) ? values.FirstOrDefault() : null;
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ApiProblemException.FromResponseAsync(response, cancellationToken);
+        }
+
+        var textLength = 0;
+        long lastSeq = 0;
+        var body = response.Content.ReadFromJsonAsync(ClientJsonContext.Default.RestChatAnswer, cancellationToken);
+        if (generationId is not null)
+        {
+            yield return new ChatEvent { Type = ChatEvent.Meta, GenerationId = generationId, Transport = "rest" };
+            while (await WaitOrPollAsync(body, cancellationToken) is false)
+            {
+                if (await api.GetGenerationAsync(generationId, cancellationToken) is { } snapshot && snapshot.Text.Length > textLength)
+                {
+                    lastSeq = snapshot.LastSeq;
+                    yield return Delta(generationId, snapshot.Text[textLength..], lastSeq);
+                    textLength = snapshot.Text.Length;
+                }
+            }
+        }
+
+        var answer = await body ?? throw new TransportFailedException(Tier, "The chat API answered with an empty body.");
+        if (generationId is null)
+        {
+            yield return new ChatEvent { Type = ChatEvent.Meta, GenerationId = answer.GenerationId, ConversationId = answer.ConversationId, Transport = "rest" };
+        }
+
+        if (answer.Text.Length > textLength)
+        {
+            yield return Delta(answer.GenerationId, answer.Text[textLength..], lastSeq);
+        }
+
+        yield return new ChatEvent { Type = ChatEvent.Done, GenerationId = answer.GenerationId, Seq = lastSeq, FinishReason = answer.FinishReason, Usage = answer.Usage };
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ChatEvent> ResumeAsync(ResumePoint point, TransportTier? fallbackFrom, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var textLength = point.TextLength;
+        while (true)
+        {
+            var snapshot = await api.GetGenerationAsync(point.GenerationId, cancellationToken);
+            if (snapshot is null)
+            {
+                yield return new ChatEvent { Type = ChatEvent.Error, GenerationId = point.GenerationId, Seq = point.AfterSeq, Code = "not_found", Message = "This answer is no longer available." };
+                yield break;
+            }
+
+            if (snapshot.Text.Length > textLength)
+            {
+                yield return Delta(point.GenerationId, snapshot.Text[textLength..], snapshot.LastSeq);
+                textLength = snapshot.Text.Length;
+            }
+
+            if (!snapshot.IsRunning)
+            {
+                yield return Terminal(point.GenerationId, snapshot);
+                yield break;
+            }
+
+            await Task.Delay(options.RestPollInterval, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> TryCancelAsync(string generationId, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <inheritdoc/>
+    public async Task<TierProbeResult> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await api.GetAgentsAsync(cancellationToken);
+            return new(Tier, true, $"Plain requests reach the chat API and are signed in ({clock.Elapsed.TotalMilliseconds:0} ms).", clock.Elapsed);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or ApiProblemException)
+        {
+            return new(Tier, false, $"Plain requests to the chat API fail: {exception.Message}", clock.Elapsed);
+        }
+    }
+
+    private async Task<bool> WaitOrPollAsync(Task body, CancellationToken cancellationToken)
+    {
+        await Task.WhenAny(body, Task.Delay(options.RestPollInterval, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+        return body.IsCompleted;
+    }
+
+    private static ChatEvent Delta(string generationId, string text, long seq) =>
+        new() { Type = ChatEvent.Delta, GenerationId = generationId, Seq = seq, Text = text };
+
+    private static ChatEvent Terminal(string generationId, GenerationSnapshot snapshot) => snapshot.Status switch
+    {
+        "error" => new ChatEvent { Type = ChatEvent.Error, GenerationId = generationId, Seq = snapshot.LastSeq, Code = "generation_failed", Message = "The answer failed on the server.", Retryable = true },
+        "cancelled" => new ChatEvent { Type = ChatEvent.Done, GenerationId = generationId, Seq = snapshot.LastSeq, FinishReason = "cancelled" },
+        _ => new ChatEvent { Type = ChatEvent.Done, GenerationId = generationId, Seq = snapshot.LastSeq, FinishReason = "stop" },
+    };
+}
