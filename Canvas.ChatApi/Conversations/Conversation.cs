@@ -18,7 +18,15 @@ public sealed record Conversation(
     IReadOnlyList<ConversationMessage> Messages)
 {
     /// <summary>Gets the list entry of this conversation.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public ConversationSummary Summary => new(Id, AgentId, Title, CreatedAt, UpdatedAt);
+
+    /// <summary>
+    /// Gets the generation answering the last user message while its answer is not stored yet, so another tab or
+    /// device can follow it live; null when the conversation is idle.
+    /// </summary>
+    public string? ActiveGenerationId =>
+        Messages.Count > 0 && Messages[^1] is { Role: ConversationMessage.UserRole, GenerationId: { } generationId } ? generationId : null;
 }
 
 /// <summary>
