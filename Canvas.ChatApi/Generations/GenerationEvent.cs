@@ -31,6 +31,7 @@ public abstract record GenerationEvent
 /// <summary>The first event of every generation: who answers, and over which tier it was started.</summary>
 public sealed record MetaEvent : GenerationEvent
 {
+    [JsonIgnore]
     public override string Type => "meta";
     public required string ConversationId { get; init; }
     public required string AgentId { get; init; }
@@ -46,6 +47,7 @@ public sealed record MetaEvent : GenerationEvent
 /// <summary>A piece of the answer's text.</summary>
 public sealed record DeltaEvent : GenerationEvent
 {
+    [JsonIgnore]
     public override string Type => "delta";
     public required string Text { get; init; }
 }
@@ -53,6 +55,7 @@ public sealed record DeltaEvent : GenerationEvent
 /// <summary>The generation ended; the concatenated deltas are the stored assistant message.</summary>
 public sealed record DoneEvent : GenerationEvent
 {
+    [JsonIgnore]
     public override string Type => "done";
     public required string FinishReason { get; init; }
 
@@ -65,6 +68,7 @@ public sealed record DoneEvent : GenerationEvent
 /// <summary>The generation failed; the deltas before it are kept and stored as a partial answer.</summary>
 public sealed record ErrorEvent : GenerationEvent
 {
+    [JsonIgnore]
     public override string Type => "error";
     public required string Code { get; init; }
     public required string Message { get; init; }
