@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +19,8 @@ namespace Canvas.Tests.Fakes;
 public sealed class FakeOllamaServer : FakeUpstreamServer
 {
     private const string JsonContentType = "application/json; charset=utf-8";
+
+    private static readonly JsonSerializerOptions GoLikeJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private FakeOllamaServer()
     {
@@ -76,5 +79,7 @@ public sealed class FakeOllamaServer : FakeUpstreamServer
         return new UpstreamReply(status, Encoding.UTF8.GetBytes(body), JsonContentType, IsStream: false);
     }
 
-    private static string ErrorBody(string message) => JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = message });
+    // Go's encoding/json leaves quotes and non-ASCII unescaped (it escapes only <, > and &, which no message here has).
+    private static string ErrorBody(string message) =>
+        JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = message }, GoLikeJson);
 }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,9 +24,11 @@ namespace Canvas.Tests.Fakes;
 /// </remarks>
 public abstract class FakeUpstreamServer : IAsyncDisposable
 {
+    private static readonly TimeSpan CutGracePeriod = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan StallPollInterval = TimeSpan.FromMilliseconds(20);
     private readonly ConcurrentQueue<FakeResponse> _responses = new();
     private readonly List<RecordedRequest> _requests = [];
-    private TaskCompletionSource _stallRelease = NewStallRelease();
+    private readonly TaskCompletionSource _stallRelease = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
 
     /// <summary>The root address of the server, for example <c>http://127.0.0.1:41234/</c>.</summary>
@@ -73,8 +77,11 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Lets every response held by <see cref="StreamFault.Stall"/> go on with the rest of its body.</summary>
-    public void ReleaseStalledResponses() => Interlocked.Exchange(ref _stallRelease, NewStallRelease()).TrySetResult();
+    /// <summary>
+    /// Lets every response held by <see cref="StreamFault.Stall"/> go on with the rest of its body, and every later one
+    /// pass its stall at once; a release that comes before the stall is reached cannot be lost.
+    /// </summary>
+    public void ReleaseStalledResponses() => _stallRelease.TrySetResult();
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
@@ -208,12 +215,20 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
                 switch (fault.Kind)
                 {
                     case StreamFaultKind.Stall:
+                        // Flushing sends the status and headers even when the stall comes before the first piece.
                         await response.Body.FlushAsync(aborted);
-                        await _stallRelease.Task.WaitAsync(aborted);
+                        if (!await StallAsync(context))
+                        {
+                            return;
+                        }
+
                         break;
                     case StreamFaultKind.Cut:
                         // Aborting fires RequestAborted too; that is the server's doing, not the client's.
                         await abortRegistration.DisposeAsync();
+                        // Abort resets the connection, and a reset makes the client's TCP stack drop what the client
+                        // has not read yet. The pause lets the pieces already written reach the client first.
+                        await Task.Delay(CutGracePeriod, CancellationToken.None);
                         context.Abort();
                         return;
                     case StreamFaultKind.Garbage:
@@ -239,6 +254,39 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for <see cref="ReleaseStalledResponses"/>; false when the client went away first.</summary>
+    private async Task<bool> StallAsync(HttpContext context)
+    {
+        // Kestrel notices a client that closes an HTTP/1.1 connection only when it next reads or writes, and a
+        // stalled response does neither, so the stall watches the socket for the client's FIN itself.
+        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
+        using var poll = new PeriodicTimer(StallPollInterval);
+        while (!_stallRelease.Task.IsCompleted)
+        {
+            if (context.RequestAborted.IsCancellationRequested || socket is not null && ClientClosed(socket))
+            {
+                context.Abort();
+                return false;
+            }
+
+            await Task.WhenAny(_stallRelease.Task, poll.WaitForNextTickAsync().AsTask());
+        }
+
+        return true;
+    }
+
+    private static bool ClientClosed(Socket socket)
+    {
+        try
+        {
+            return socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
     private static async Task WritePieceAsync(HttpResponse response, ReadOnlyMemory<byte> piece, CancellationToken cancellationToken)
     {
         await response.Body.WriteAsync(piece, cancellationToken);
@@ -254,8 +302,6 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
-
-    private static TaskCompletionSource NewStallRelease() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <summary>What a fake upstream writes: status, body and content type.</summary>

@@ -11,7 +11,10 @@ public sealed record StreamFault(StreamFaultKind Kind, int AfterChunks)
     /// </summary>
     public static StreamFault Stall(int afterChunks) => new(StreamFaultKind.Stall, afterChunks);
 
-    /// <summary>Aborts the TCP connection, as a crashed upstream or a dropped network would.</summary>
+    /// <summary>
+    /// Resets the TCP connection, as a crashed upstream or a dropped network would. With 0 the client gets no response
+    /// at all; otherwise it has the status, the headers and the pieces written, then a reset.
+    /// </summary>
     public static StreamFault Cut(int afterChunks) => new(StreamFaultKind.Cut, afterChunks);
 
     /// <summary>Writes one framed piece that is not JSON (an NDJSON line or an SSE <c>data:</c> event), then the rest of the body.</summary>
