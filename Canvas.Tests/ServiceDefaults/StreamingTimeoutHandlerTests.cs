@@ -36,12 +36,13 @@ public sealed class StreamingTimeoutHandlerTests
         using var response = await client.GetAsync("http://upstream/", HttpCompletionOption.ResponseHeadersRead);
         await using var stream = await response.Content.ReadAsStreamAsync();
         var buffer = new byte[16];
-        await stream.ReadAsync(buffer);
+        var first = await stream.ReadAsync(buffer);
 
         // Act
-        var failure = await Record.ExceptionAsync(async () => await stream.ReadAsync(buffer));
+        var failure = await Record.ExceptionAsync(async () => _ = await stream.ReadAsync(buffer));
 
         // Assert
+        Assert.Equal(5, first);
         Assert.IsType<TimeoutException>(failure);
     }
 
