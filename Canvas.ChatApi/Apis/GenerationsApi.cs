@@ -36,12 +36,13 @@ public static class GenerationsApi
                 $"The resume point '{resumePoint}' is not a seq (an integer from -1).").ToProblem();
         }
 
-        if (await FindOwnedAsync(services.Backplane, generationId, user, cancellationToken) is null)
+        if (await FindOwnedAsync(services.Backplane, generationId, user, cancellationToken) is not { } record)
         {
             return ChatRequestError.NotFound("generation").ToProblem();
         }
 
         var scope = services.Telemetry.StartRequest("resume", Tiers.Sse, fallbackFrom);
+        scope.SetResumed(record);
         scope.Activity?.SetTag("canvas.resume.after_seq", afterSeq);
         return new GenerationSseResult(
             services.Backplane.ReadAsync(generationId, afterSeq, cancellationToken), scope, services.Limits.SseKeepAlive);

@@ -160,7 +160,7 @@ internal sealed partial class ChatSocketSession
             return;
         }
 
-        if (!await OwnsAsync(request.GenerationId))
+        if (await FindOwnedAsync(request.GenerationId) is not { } record)
         {
             await RefuseAsync(request.RequestId, request.GenerationId, ErrorCodes.NotFound, "There is no generation with that id.");
             return;
@@ -168,13 +168,14 @@ internal sealed partial class ChatSocketSession
 
         var parent = Activity.Current;
         var scope = _services.Telemetry.StartRequest("resume", Tiers.WebSocket, request.FallbackFrom);
+        scope.SetResumed(record);
         Activity.Current = parent;
         StartPump(request.GenerationId!, afterSeq, requestId: null, scope);
     }
 
     private async Task CancelAsync(ChatSocketRequest request)
     {
-        if (!await OwnsAsync(request.GenerationId))
+        if (await FindOwnedAsync(request.GenerationId) is null)
         {
             await RefuseAsync(request.RequestId, request.GenerationId, ErrorCodes.NotFound, "There is no generation with that id.");
             return;
@@ -183,10 +184,12 @@ internal sealed partial class ChatSocketSession
         await _services.Backplane.RequestCancelAsync(request.GenerationId!, _closing.Token);
     }
 
-    private async Task<bool> OwnsAsync(string? generationId) =>
+    private async Task<GenerationRecord?> FindOwnedAsync(string? generationId) =>
         !string.IsNullOrEmpty(generationId)
         && await _services.Backplane.FindAsync(generationId, _closing.Token) is { } record
-        && record.UserId == _userId;
+        && record.UserId == _userId
+            ? record
+            : null;
 
     private void StartPump(string generationId, long afterSeq, string? requestId, ChatRequestScope scope) =>
         _pumps.Add(Task.Run(() => PumpAsync(generationId, afterSeq, requestId, scope)));

@@ -46,6 +46,13 @@ public sealed class ChatRequestScope : IDisposable
         Activity?.SetTag("gen_ai.request.model", agent.Model);
     }
 
+    /// <summary>Records the generation a resume request streams, which may start after its <c>meta</c>.</summary>
+    public void SetResumed(GenerationRecord generation)
+    {
+        Activity?.SetTag("canvas.agent.id", generation.AgentId);
+        SetGeneration(generation.GenerationId, generation.ConversationId);
+    }
+
     /// <summary>Records the generation and conversation the request streams.</summary>
     public void SetGeneration(string generationId, string conversationId)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Canvas.ChatApi.Generations;
+using Canvas.Tests.Fakes;
 using Canvas.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
@@ -45,8 +46,9 @@ public sealed class ChatTelemetryTests : IAsyncLifetime
         Assert.NotNull(span.GetTagItem("canvas.conversation.id"));
         Assert.Equal("openai", span.GetTagItem("gen_ai.provider.name"));
         Assert.Equal("gpt-4o-mini", span.GetTagItem("gen_ai.request.model"));
-        Assert.Equal(12L, span.GetTagItem("gen_ai.usage.input_tokens"));
-        Assert.Equal(9L, span.GetTagItem("gen_ai.usage.output_tokens"));
+        var recorded = FixtureTranscript.OpenAI("chat_stream_basic_usage.sse");
+        Assert.Equal(recorded.InputTokens, span.GetTagItem("gen_ai.usage.input_tokens"));
+        Assert.Equal(recorded.OutputTokens, span.GetTagItem("gen_ai.usage.output_tokens"));
     }
 
     [Fact]
