@@ -23,13 +23,14 @@ internal static class AgentChatClientsServiceCollectionExtensions
         {
             var provider = catalog.Providers.Single(p => p.Name == agent.Provider);
             // The same pipeline for every provider. The first Use is outermost, so the GenAI span covers the
-            // logging and the provider call, and sits under the transport's `chat <tier>` span.
+            // logging, and both see a stream that FinishRequired turned into an error.
             services.AddKeyedChatClient(agent.Id, sp => ProviderChatClientFactory.Create(
                     provider,
                     agent.Model,
                     sp.GetRequiredService<IHttpClientFactory>().CreateClient(ProviderChatClientFactory.HttpClientName(provider.Name))))
                 .UseOpenTelemetry()
-                .UseLogging();
+                .UseLogging()
+                .UseFinishRequired();
         }
 
         return services;

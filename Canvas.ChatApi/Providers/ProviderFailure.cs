@@ -57,6 +57,11 @@ internal static class ProviderFailure
             return (ErrorCodes.UpstreamUnavailable, $"The connection to {provider} failed: {Shorten(transport.Message)}", true, null);
         }
 
+        if (exception is IncompleteStreamException incomplete)
+        {
+            return (ErrorCodes.UpstreamError, $"{provider}: {incomplete.Message}", true, null);
+        }
+
         return chain.Any(e => e is JsonException or FormatException or AnthropicInvalidDataException)
             ? (ErrorCodes.UpstreamError, $"{provider} sent a response Canvas could not read.", true, null)
             : (ErrorCodes.UpstreamError, $"{provider} failed: {Shorten(exception.Message)}", true, null);
