@@ -31,6 +31,9 @@ internal static class LoadGenerator
 
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // Warm up first (JIT, connection pools, Redis scripts), so percentiles describe the steady state.
+        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => AskAsync(http, baseAddress, token, options)));
+
         var results = new ConcurrentBag<AnswerResult>();
         var remaining = options.Requests;
         var wall = Stopwatch.StartNew();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
 using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Conversations;
 using Canvas.ChatApi.Providers;
@@ -109,13 +108,13 @@ public sealed partial class GenerationRunner(
         var command = run.Command;
         var generationId = run.Meta.GenerationId;
         var client = services.GetRequiredKeyedService<IChatClient>(command.Agent.Id);
-        var answer = new StringBuilder();
+        var deltas = new DeltaAppender(backplane, generationId, run.Abandon);
         var started = Stopwatch.GetTimestamp();
         long? firstTokenMs = null;
-        long seq = 1;
         var finishReason = FinishReasons.Stop;
         GenerationUsage? usage = null;
-        ErrorEvent? failure = null;
+        Exception? providerFailure = null;
+        var shuttingDown = false;
 
         try
         {
@@ -123,22 +122,15 @@ public sealed partial class GenerationRunner(
             {
                 finishReason = FinishReasonOf(update.FinishReason) ?? finishReason;
                 usage = UsageOf(update) ?? usage;
-                var text = update.Text;
-                if (string.IsNullOrEmpty(text))
+                if (update.Text is { Length: > 0 } text)
                 {
-                    continue;
+                    firstTokenMs ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    deltas.Add(text);
                 }
-
-                firstTokenMs ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (!await backplane.AppendAsync(new DeltaEvent { GenerationId = generationId, Seq = seq, Text = text }, run.Stopping))
-                {
-                    LogDeclaredLost(generationId, seq);
-                    return;
-                }
-
-                seq++;
-                answer.Append(text);
             }
+        }
+        catch (OperationCanceledException) when (run.Abandoned)
+        {
         }
         catch (OperationCanceledException) when (run.CancelRequested)
         {
@@ -146,23 +138,30 @@ public sealed partial class GenerationRunner(
         }
         catch (OperationCanceledException) when (run.Stopping.IsCancellationRequested)
         {
-            failure = new ErrorEvent
-            {
-                GenerationId = generationId,
-                Seq = seq,
-                Code = ErrorCodes.GenerationLost,
-                Message = "The server answering this generation is shutting down; ask again.",
-                Retryable = true,
-            };
+            shuttingDown = true;
         }
         catch (Exception exception)
         {
-            failure = ProviderFailure.ToErrorEvent(exception, command.Agent.Provider, generationId, seq);
-            LogProviderFailed(exception, generationId, failure.Code);
+            providerFailure = exception;
+        }
+
+        if (!await deltas.CompleteAsync())
+        {
+            LogDeclaredLost(generationId, deltas.NextSeq);
+            return;
+        }
+
+        var seq = deltas.NextSeq;
+        var failure = shuttingDown ? ShutdownError(generationId, seq)
+            : providerFailure is null ? null
+            : ProviderFailure.ToErrorEvent(providerFailure, command.Agent.Provider, generationId, seq);
+        if (providerFailure is not null)
+        {
+            LogProviderFailed(providerFailure, generationId, failure!.Code);
         }
 
         var stored = new ConversationMessage(
-            ConversationMessage.AssistantRole, answer.ToString(), time.GetUtcNow(), command.Agent.Id, generationId,
+            ConversationMessage.AssistantRole, deltas.Answer, time.GetUtcNow(), command.Agent.Id, generationId,
             failure is null ? finishReason : FinishReasons.Error);
         // Stored before the terminal event, so a client that sees `done` finds the message in the conversation.
         await conversations.AppendAsync(command.UserId, run.Meta.ConversationId, stored, CancellationToken.None);
@@ -178,6 +177,15 @@ public sealed partial class GenerationRunner(
         await backplane.AppendAsync(terminal, CancellationToken.None);
         LogEnded(generationId, terminal is DoneEvent done ? done.FinishReason : ((ErrorEvent)terminal).Code, seq);
     }
+
+    private static ErrorEvent ShutdownError(string generationId, long seq) => new()
+    {
+        GenerationId = generationId,
+        Seq = seq,
+        Code = ErrorCodes.GenerationLost,
+        Message = "The server answering this generation is shutting down; ask again.",
+        Retryable = true,
+    };
 
     private async Task HeartbeatAsync(string generationId, CancellationToken cancellationToken)
     {

@@ -22,11 +22,25 @@ internal sealed class RunningGeneration : IDisposable
     public CancellationToken Stopping { get; }
     public CancellationToken Token => _cancellation.Token;
     public bool CancelRequested { get; private set; }
+
+    /// <summary>Gets whether the log refused this runner's appends (another replica declared it lost).</summary>
+    public bool Abandoned { get; private set; }
     public Task? Completion { get; set; }
 
     public void RequestCancel()
     {
         CancelRequested = true;
+        Cancel();
+    }
+
+    public void Abandon()
+    {
+        Abandoned = true;
+        Cancel();
+    }
+
+    private void Cancel()
+    {
         try
         {
             _cancellation.Cancel();

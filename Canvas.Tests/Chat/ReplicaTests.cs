@@ -180,12 +180,17 @@ public sealed class ReplicaTests(RedisServerFixture redis) : IAsyncLifetime
         using var onA = _a.ClientFor("alice");
         using var response = await StartSseAsync(onA, "gpt");
         var events = SseReader.ReadEventsAsync(response).GetAsyncEnumerator();
-        Assert.True(await events.MoveNextAsync());
-        var generationId = events.Current.GenerationId;
+        var seen = new List<GenerationEvent>();
+        // Cancel once the provider is answering, so the stalled reply is the one being cancelled.
+        while (seen.LastOrDefault() is not DeltaEvent && await events.MoveNextAsync())
+        {
+            seen.Add(events.Current);
+        }
+
+        var generationId = seen[0].GenerationId;
 
         // Act
         using var cancel = await _b.ClientFor("alice").PostAsync($"/api/generations/{generationId}/cancel", null);
-        var seen = new List<GenerationEvent> { events.Current };
         while (await events.MoveNextAsync())
         {
             seen.Add(events.Current);

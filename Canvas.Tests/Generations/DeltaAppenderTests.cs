@@ -1,0 +1,84 @@
+using Canvas.ChatApi.Backplane;
+using Canvas.ChatApi.Generations;
+
+namespace Canvas.Tests.Generations;
+
+public sealed class DeltaAppenderTests
+{
+    [Fact]
+    public async Task TextArrivingWhileAnAppendIsInFlight_IsMergedIntoTheNextDelta()
+    {
+        // Arrange
+        var log = new GatedLog();
+        var appender = new DeltaAppender(log, "g_test", onLost: () => { });
+
+        // Act
+        appender.Add("Hel");
+        await log.AppendStarted.WaitAsync(TimeSpan.FromSeconds(5));
+        appender.Add("lo");
+        appender.Add(", ");
+        appender.Add("world");
+        log.Open();
+        var complete = await appender.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Assert
+        Assert.True(complete);
+        Assert.Equal(["Hel", "lo, world"], log.Appended.Select(d => d.Text));
+        Assert.Equal([1L, 2L], log.Appended.Select(d => d.Seq));
+        Assert.Equal("Hello, world", appender.Answer);
+        Assert.Equal(3, appender.NextSeq);
+    }
+
+    [Fact]
+    public async Task RefusedAppend_ReportsLostAndStops()
+    {
+        // Arrange
+        var log = new GatedLog { Refuse = true };
+        var lost = false;
+        var appender = new DeltaAppender(log, "g_test", onLost: () => lost = true);
+        log.Open();
+
+        // Act
+        appender.Add("Hel");
+        var complete = await appender.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Assert
+        Assert.False(complete);
+        Assert.True(lost);
+        Assert.Equal("", appender.Answer);
+    }
+
+    /// <summary>A log whose appends wait until the test opens it, as a busy Redis would.</summary>
+    private sealed class GatedLog : IGenerationBackplane
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _appendStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Refuse { get; init; }
+        public List<DeltaEvent> Appended { get; } = [];
+        public Task AppendStarted => _appendStarted.Task;
+
+        public void Open() => _open.TrySetResult();
+
+        public async Task<bool> AppendAsync(GenerationEvent generationEvent, CancellationToken cancellationToken)
+        {
+            _appendStarted.TrySetResult();
+            await _open.Task;
+            if (Refuse)
+            {
+                return false;
+            }
+
+            Appended.Add((DeltaEvent)generationEvent);
+            return true;
+        }
+
+        public Task CreateAsync(GenerationRecord record, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<GenerationRecord?> FindAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public IAsyncEnumerable<GenerationEvent> ReadAsync(string generationId, long afterSeq, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<GenerationEvent>> ReadStoredAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task HeartbeatAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task RequestCancelAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IAsyncDisposable> SubscribeCancelAsync(string generationId, Action onCancel, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}
