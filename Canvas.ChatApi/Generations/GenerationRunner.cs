@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Conversations;
 using Canvas.ChatApi.Providers;
+using Canvas.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -118,6 +119,7 @@ public sealed partial class GenerationRunner(
 
         try
         {
+            using var bodyCancellation = ResponseBodyCancellation.Bind(run.Token);
             await foreach (var update in client.GetStreamingResponseAsync(run.History, cancellationToken: run.Token))
             {
                 finishReason = FinishReasonOf(update.FinishReason) ?? finishReason;
@@ -132,8 +134,9 @@ public sealed partial class GenerationRunner(
         catch (OperationCanceledException) when (run.Abandoned)
         {
         }
-        catch (OperationCanceledException) when (run.CancelRequested)
+        catch (Exception) when (run.CancelRequested)
         {
+            // However the SDK ends a cancelled stream (an exception, an idle timeout, or quietly without a finish reason).
             finishReason = FinishReasons.Cancelled;
         }
         catch (OperationCanceledException) when (run.Stopping.IsCancellationRequested)

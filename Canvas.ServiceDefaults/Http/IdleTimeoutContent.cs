@@ -7,11 +7,13 @@ internal sealed class IdleTimeoutContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly TimeSpan _idle;
+    private readonly CancellationToken _bodyCancellation;
 
-    public IdleTimeoutContent(HttpContent inner, TimeSpan idle)
+    public IdleTimeoutContent(HttpContent inner, TimeSpan idle, CancellationToken bodyCancellation)
     {
         _inner = inner;
         _idle = idle;
+        _bodyCancellation = bodyCancellation;
         foreach (var header in inner.Headers)
         {
             Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -19,7 +21,7 @@ internal sealed class IdleTimeoutContent : HttpContent
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new IdleTimeoutStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _idle);
+        new IdleTimeoutStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _idle, _bodyCancellation);
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 

@@ -27,6 +27,9 @@ public static class StreamingHttpClientBuilderExtensions
         builder.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // A stream abandoned mid-answer is closed at once instead of drained for reuse, so the upstream sees the
+        // cancel (and stops generating) immediately.
+        builder.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxResponseDrainSize = 0 });
         builder.AddHttpMessageHandler(() => new StreamingTimeoutHandler(timeouts));
         return builder;
     }

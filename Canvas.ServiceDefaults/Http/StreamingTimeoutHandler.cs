@@ -34,7 +34,7 @@ public sealed class StreamingTimeoutHandler : DelegatingHandler
                 $"{request.RequestUri?.GetLeftPart(UriPartial.Path)} sent no response within {_timeouts.FirstByte.TotalSeconds:0.#} s.");
         }
 
-        response.Content = new IdleTimeoutContent(response.Content, _timeouts.Idle);
+        response.Content = new IdleTimeoutContent(response.Content, _timeouts.Idle, ResponseBodyCancellation.Token);
         return response;
     }
 }

@@ -73,6 +73,30 @@ public sealed class StreamingTimeoutHandlerTests
         Assert.Equal("0123456789", text);
     }
 
+    [Fact]
+    public async Task ReadWithoutToken_AfterTheBoundBodyCancellationFires_ThrowsOperationCanceled()
+    {
+        // Arrange: OllamaSharp reads its stream without a token; the caller's bound token must still end the read.
+        var body = Channel.CreateUnbounded<byte[]>();
+        using var client = new HttpClient(new StreamingTimeoutHandler(new StreamingTimeouts { Idle = TimeSpan.FromMinutes(1) })
+        {
+            InnerHandler = new DelegateHandler((_, _) =>
+                Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new ChannelStream(body.Reader)) })),
+        });
+        using var request = new CancellationTokenSource();
+        using var bound = ResponseBodyCancellation.Bind(request.Token);
+        using var response = await client.GetAsync("http://upstream/", HttpCompletionOption.ResponseHeadersRead);
+        await using var stream = await response.Content.ReadAsStreamAsync(CancellationToken.None);
+
+        // Act
+        var read = stream.ReadAsync(new byte[16]).AsTask();
+        await request.CancelAsync();
+        var failure = await Record.ExceptionAsync(() => read.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        // Assert
+        Assert.IsAssignableFrom<OperationCanceledException>(failure);
+    }
+
     private static HttpClient ClientOver(HttpMessageHandler upstream) =>
         new(new StreamingTimeoutHandler(Short) { InnerHandler = upstream }) { Timeout = Timeout.InfiniteTimeSpan };
 
