@@ -207,7 +207,8 @@ public sealed class AppModelTests
         var environment = await AppModel.EnvironmentAsync(builder.Resource<ProjectResource>("webfrontend"));
 
         // Assert
-        Assert.Contains(environment, variable => variable.Key.StartsWith("services__chatapi__", StringComparison.Ordinal));
+        // WebFrontend proxies /api to services:chatapi:http:0 (Proxy/ChatApiAddress.cs).
+        Assert.True(environment.ContainsKey("services__chatapi__http__0"));
         Assert.Equal("{jwt-signing-key.value}", environment["Canvas__Auth__SigningKey"]);
     }
 

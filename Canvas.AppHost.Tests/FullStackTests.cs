@@ -9,7 +9,8 @@ namespace Canvas.AppHost.Tests;
 
 /// <summary>
 /// Chats through WebFrontend on every tier with the stack the AppHost starts, exactly as a user would after
-/// <c>dotnet run --project Canvas.AppHost</c> with no API keys: only the Ollama agent exists.
+/// <c>dotnet run --project Canvas.AppHost</c> with no API keys (only the Ollama agent exists), and as the browser
+/// does: the identity cookie from the page load on every call, the page's origin on the WebSocket.
 /// </summary>
 public sealed class FullStackTests(CanvasStack stack) : IClassFixture<CanvasStack>
 {
@@ -23,10 +24,10 @@ public sealed class FullStackTests(CanvasStack stack) : IClassFixture<CanvasStac
     {
         // Arrange
         using var cts = new CancellationTokenSource(ChatTimeout);
-        using var client = stack.CreateWebFrontendClient("agents-user");
+        using var browser = await stack.OpenBrowserAsync(ChatTimeout, cts.Token);
 
         // Act
-        var agent = await OllamaAgentAsync(client, cts.Token);
+        var agent = await OllamaAgentAsync(browser.Http, cts.Token);
 
         // Assert
         Assert.Equal(new[] { "sse", "rest" }, agent.GetProperty("transports").EnumerateArray().Select(tier => tier.GetString()!));
@@ -37,15 +38,15 @@ public sealed class FullStackTests(CanvasStack stack) : IClassFixture<CanvasStac
     {
         // Arrange
         using var cts = new CancellationTokenSource(ChatTimeout);
-        using var client = stack.CreateWebFrontendClient("sse-user");
-        var agentId = (await OllamaAgentAsync(client, cts.Token)).GetProperty("id").GetString();
+        using var browser = await stack.OpenBrowserAsync(ChatTimeout, cts.Token);
+        var agentId = (await OllamaAgentAsync(browser.Http, cts.Token)).GetProperty("id").GetString();
 
         // Act
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse")
         {
             Content = JsonContent.Create(new { agentId, conversationId = (string?)null, message = Prompt }),
         };
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token)
+        using var response = await browser.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token)
             .WaitAsync(ChatTimeout, cts.Token);
         var stream = await response.Content.ReadAsStringAsync(cts.Token).WaitAsync(ChatTimeout, cts.Token);
 
@@ -63,11 +64,11 @@ public sealed class FullStackTests(CanvasStack stack) : IClassFixture<CanvasStac
     {
         // Arrange
         using var cts = new CancellationTokenSource(ChatTimeout);
-        using var client = stack.CreateWebFrontendClient("rest-user");
-        var agentId = (await OllamaAgentAsync(client, cts.Token)).GetProperty("id").GetString();
+        using var browser = await stack.OpenBrowserAsync(ChatTimeout, cts.Token);
+        var agentId = (await OllamaAgentAsync(browser.Http, cts.Token)).GetProperty("id").GetString();
 
         // Act
-        using var response = await client.PostAsJsonAsync("/api/chat", new { agentId, conversationId = (string?)null, message = Prompt }, cts.Token)
+        using var response = await browser.Http.PostAsJsonAsync("/api/chat", new { agentId, conversationId = (string?)null, message = Prompt }, cts.Token)
             .WaitAsync(ChatTimeout, cts.Token);
         using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cts.Token).WaitAsync(ChatTimeout, cts.Token));
 
@@ -82,18 +83,9 @@ public sealed class FullStackTests(CanvasStack stack) : IClassFixture<CanvasStac
     {
         // Arrange
         using var cts = new CancellationTokenSource(ChatTimeout);
-        using var client = stack.CreateWebFrontendClient("websocket-user");
-        var agentId = (await OllamaAgentAsync(client, cts.Token)).GetProperty("id").GetString();
-        using var ticketResponse = await client.PostAsync("/api/chat/ws-ticket", content: null, cts.Token).WaitAsync(ChatTimeout, cts.Token);
-        using var ticket = JsonDocument.Parse(await ticketResponse.Content.ReadAsStringAsync(cts.Token).WaitAsync(ChatTimeout, cts.Token));
-        var socketUri = new UriBuilder(client.BaseAddress!)
-        {
-            Scheme = "ws",
-            Path = "/api/chat/ws",
-            Query = $"ticket={Uri.EscapeDataString(ticket.RootElement.GetProperty("ticket").GetString()!)}",
-        }.Uri;
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(socketUri, cts.Token).WaitAsync(ChatTimeout, cts.Token);
+        using var browser = await stack.OpenBrowserAsync(ChatTimeout, cts.Token);
+        var agentId = (await OllamaAgentAsync(browser.Http, cts.Token)).GetProperty("id").GetString();
+        using var socket = await browser.ConnectChatSocketAsync(ChatTimeout, cts.Token);
 
         // Act
         var start = JsonSerializer.SerializeToUtf8Bytes(new

@@ -15,8 +15,11 @@ public sealed class CanvasStack : IAsyncLifetime
     /// <summary>How long stopping the processes and containers may take.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromMinutes(2);
 
-    /// <summary>The signing key given to the AppHost instead of a generated one, so tests can mint tokens.</summary>
-    public const string SigningKey = "canvas-apphost-tests-signing-key-not-a-secret-0123456789";
+    /// <summary>
+    /// The signing key given to the AppHost, so that a test run neither generates one nor persists it in the AppHost's
+    /// user secrets. Tests never use it: WebFrontend mints the tokens ChatApi checks.
+    /// </summary>
+    private const string SigningKey = "canvas-apphost-tests-signing-key-not-a-secret-0123456789";
 
     private DistributedApplication? _app;
 
@@ -24,13 +27,14 @@ public sealed class CanvasStack : IAsyncLifetime
     public DistributedApplication App =>
         _app ?? throw new InvalidOperationException("The stack did not start: no container runtime answered.");
 
-    /// <summary>A client for WebFrontend's HTTP endpoint that sends a bearer token for <paramref name="userId"/>.</summary>
-    public HttpClient CreateWebFrontendClient(string userId)
-    {
-        var client = App.CreateHttpClient("webfrontend", "http");
-        client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Create(SigningKey, userId));
-        return client;
-    }
+    /// <summary>
+    /// Opens a new browser tab on WebFrontend's HTTP endpoint (plain HTTP, so no development certificate is needed):
+    /// a new anonymous user with its own cookie.
+    /// </summary>
+    /// <param name="timeout">How long the page load may take.</param>
+    /// <param name="cancellationToken">Cancels the page load.</param>
+    public Task<BrowserSession> OpenBrowserAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        BrowserSession.OpenAsync(App.GetEndpoint("webfrontend", "http"), timeout, cancellationToken);
 
     /// <inheritdoc/>
     public async Task InitializeAsync()

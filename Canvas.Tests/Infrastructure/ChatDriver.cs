@@ -32,15 +32,31 @@ public static class ChatDriver
         string message, string? conversationId = null, string? fallbackFrom = null)
     {
         await using var socket = await ChatSocketClient.ConnectAsync(host.WebSocketUri(), TestTokens.For(userId));
+        return await AskOverWebSocketAsync(socket, agentId, message, conversationId, fallbackFrom);
+    }
+
+    /// <summary>Starts one answer on an open socket and receives it up to its terminal event.</summary>
+    public static async Task<List<GenerationEvent>> AskOverWebSocketAsync(ChatSocketClient socket, string agentId, string message,
+        string? conversationId = null, string? fallbackFrom = null)
+    {
         await socket.SendAsync(new { type = "start", requestId = "r1", agentId, conversationId, message, fallbackFrom });
         var messages = await socket.ReceiveUntilTerminalAsync().WaitAsync(Bound);
         return messages.Select(ToEvent).ToList();
     }
 
     public static async Task<(ChatRestResponse? Answer, JsonObject? Problem)> AskOverRestAsync(HttpClient client, string agentId,
-        string message, string? conversationId = null)
+        string message, string? conversationId = null, string? fallbackFrom = null)
     {
-        using var response = await client.PostAsJsonAsync("/api/chat", new { agentId, conversationId, message });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat")
+        {
+            Content = JsonContent.Create(new { agentId, conversationId, message }),
+        };
+        if (fallbackFrom is not null)
+        {
+            request.Headers.Add(ChatApi.Apis.ChatApi.FallbackHeader, fallbackFrom);
+        }
+
+        using var response = await client.SendAsync(request);
         return response.IsSuccessStatusCode
             ? (await response.Content.ReadFromJsonAsync<ChatRestResponse>(JsonSerializerOptions.Web), null)
             : (null, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());

@@ -18,14 +18,20 @@ public sealed class ChatSocketClient : IAsyncDisposable
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
     public string? CloseStatusDescription => _socket.CloseStatusDescription;
 
-    public static async Task<ChatSocketClient> ConnectAsync(Uri uri, string? bearerToken, CancellationToken cancellationToken = default)
+    public static Task<ChatSocketClient> ConnectAsync(Uri uri, string? bearerToken, CancellationToken cancellationToken = default) =>
+        ConnectAsync(uri, options =>
+        {
+            if (bearerToken is not null)
+            {
+                options.SetRequestHeader("Authorization", $"Bearer {bearerToken}");
+            }
+        }, cancellationToken);
+
+    /// <summary>Connects with handshake options set by the caller (headers, cookies).</summary>
+    public static async Task<ChatSocketClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions> configure, CancellationToken cancellationToken = default)
     {
         var client = new ChatSocketClient();
-        if (bearerToken is not null)
-        {
-            client._socket.Options.SetRequestHeader("Authorization", $"Bearer {bearerToken}");
-        }
-
+        configure(client._socket.Options);
         await client._socket.ConnectAsync(uri, cancellationToken).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
         return client;
     }

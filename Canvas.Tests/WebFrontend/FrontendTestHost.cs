@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.WebSockets;
+using Canvas.Tests.Infrastructure;
 using Canvas.WebFrontend;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,32 +14,88 @@ using Microsoft.Extensions.Logging;
 namespace Canvas.Tests.WebFrontend;
 
 /// <summary>
-/// The web frontend on real Kestrel on loopback, proxying to a tiny upstream that stands in for the chat API:
-/// <c>/api/echo</c> returns the headers it received, <c>/api/stream</c> sends one event and waits for the test
-/// before sending the last, and <c>/api/chat/ws</c> echoes WebSocket messages.
+/// The web frontend on real Kestrel on loopback, proxying either to a tiny upstream that stands in for the chat API
+/// (<see cref="StartAsync()"/>: <c>/api/echo</c> returns the headers it received, <c>/api/stream</c> sends one event
+/// and waits for the test before sending the last, and <c>/api/chat/ws</c> echoes WebSocket messages) or to a real
+/// chat API (<see cref="StartInFrontOfAsync"/>).
 /// </summary>
 internal sealed class FrontendTestHost : IAsyncDisposable
 {
     public const string SigningKey = "test-signing-key-0123456789abcdef-0123456789";
 
-    private readonly WebApplication _upstream;
+    private readonly WebApplication? _upstream;
     private readonly WebApplication _frontend;
+    private readonly TaskCompletionSource? _release;
 
-    private FrontendTestHost(WebApplication upstream, WebApplication frontend)
+    private FrontendTestHost(WebApplication? upstream, WebApplication frontend, TaskCompletionSource? release)
     {
         _upstream = upstream;
         _frontend = frontend;
+        _release = release;
     }
 
     /// <summary>Gets the frontend's base address.</summary>
     public Uri Address => new(Addresses(_frontend).First());
 
+    /// <summary>Gets the frontend's own origin, the only one it lets open WebSockets.</summary>
+    public string Origin => Address.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>Starts the frontend in front of the stand-in upstream.</summary>
     public static async Task<FrontendTestHost> StartAsync()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var upstream = BuildUpstream(release);
         await upstream.StartAsync();
 
+        var frontend = await StartFrontendAsync(Addresses(upstream).First(), SigningKey, configureServices: null);
+        return new FrontendTestHost(upstream, frontend, release);
+    }
+
+    /// <summary>
+    /// Starts the frontend in front of a real chat API, signing its users' tokens with the key a
+    /// <see cref="ChatApiHost"/> trusts (<see cref="TestTokens.SigningKey"/>).
+    /// </summary>
+    /// <param name="chatApi">The chat API's base address.</param>
+    /// <param name="configureServices">Extra services, e.g. a tracer provider's exporter.</param>
+    public static async Task<FrontendTestHost> StartInFrontOfAsync(Uri chatApi, Action<IServiceCollection>? configureServices = null)
+    {
+        var frontend = await StartFrontendAsync(chatApi.ToString(), TestTokens.SigningKey, configureServices);
+        return new FrontendTestHost(upstream: null, frontend, release: null);
+    }
+
+    /// <summary>Lets the upstream stream send its last event.</summary>
+    public void Release() => _release!.TrySetResult();
+
+    /// <summary>A client that keeps cookies out of a jar so tests can read the raw Set-Cookie header.</summary>
+    public HttpClient CreateClient() => new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = Address };
+
+    /// <summary>A client that keeps the frontend's cookies in <paramref name="cookies"/>, as a browser tab does.</summary>
+    public HttpClient CreateBrowserClient(CookieContainer cookies) =>
+        new(new SocketsHttpHandler { CookieContainer = cookies }) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Opens the chat WebSocket as the page does: its own origin and the cookies of <paramref name="cookies"/>.</summary>
+    public Task<ChatSocketClient> ConnectChatSocketAsync(CookieContainer cookies) =>
+        ChatSocketClient.ConnectAsync(
+            new UriBuilder(Address) { Scheme = "ws", Path = "/api/chat/ws" }.Uri,
+            options =>
+            {
+                options.Cookies = cookies;
+                options.SetRequestHeader("Origin", Origin);
+            });
+
+    public async ValueTask DisposeAsync()
+    {
+        _release?.TrySetResult();
+        await _frontend.DisposeAsync();
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
+    }
+
+    private static async Task<WebApplication> StartFrontendAsync(
+        string chatApiAddress, string signingKey, Action<IServiceCollection>? configureServices)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(WebFrontendExtensions).Assembly.GetName().Name,
@@ -50,32 +108,15 @@ internal sealed class FrontendTestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["services:chatapi:http:0"] = Addresses(upstream).First(),
-            ["Canvas:Auth:SigningKey"] = SigningKey,
+            ["services:chatapi:http:0"] = chatApiAddress,
+            ["Canvas:Auth:SigningKey"] = signingKey,
         });
         builder.AddWebFrontend();
+        configureServices?.Invoke(builder.Services);
         var frontend = builder.Build();
         frontend.MapWebFrontend();
         await frontend.StartAsync();
-
-        var host = new FrontendTestHost(upstream, frontend);
-        host._release = release;
-        return host;
-    }
-
-    private TaskCompletionSource? _release;
-
-    /// <summary>Lets the upstream stream send its last event.</summary>
-    public void Release() => _release!.TrySetResult();
-
-    /// <summary>A client that keeps cookies out of a jar so tests can read the raw Set-Cookie header.</summary>
-    public HttpClient CreateClient() => new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = Address };
-
-    public async ValueTask DisposeAsync()
-    {
-        _release?.TrySetResult();
-        await _frontend.DisposeAsync();
-        await _upstream.DisposeAsync();
+        return frontend;
     }
 
     private static IEnumerable<string> Addresses(WebApplication app) =>

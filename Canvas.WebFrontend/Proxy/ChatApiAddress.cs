@@ -30,6 +30,6 @@ public static class ChatApiAddress
 
         throw new InvalidOperationException(
             $"The chat API's address is not configured: set services:{ServiceName}:http:0 (env services__{ServiceName}__http__0), " +
-            "for example to http://localhost:5080. The AppHost sets it through WithReference(chatapi).");
+            "for example to http://localhost:5180. The AppHost sets it through WithReference(chatapi).");
     }
 }

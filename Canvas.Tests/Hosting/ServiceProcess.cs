@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Canvas.Tests.Hosting;
+
+/// <summary>
+/// A built Canvas service in its own process, started as the AppHost starts a project: the project's own build output,
+/// its output directory as working directory, and only the environment the test gives it (plus the few variables any
+/// process needs to find <c>dotnet</c>). It keeps what the process printed for failure messages and is killed on dispose.
+/// </summary>
+internal sealed partial class ServiceProcess : IAsyncDisposable
+{
+    private const int StartAttempts = 3;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    // DCP starts a project with the AppHost's own environment underneath Aspire's variables; these are the parts of it a
+    // process cannot run without. Everything else from the test runner (ASPNETCORE_*, DOTNET_* switches…) stays out.
+    private static readonly string[] PassedThrough = ["PATH", "HOME", "DOTNET_ROOT", "TMPDIR"];
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServiceProcess(string name, Uri address, Process process)
+    {
+        Name = name;
+        Address = address;
+        _process = process;
+    }
+
+    /// <summary>Gets the resource name the service runs as, e.g. <c>chatapi</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the address the service listens on (what <c>ASPNETCORE_URLS</c> says).</summary>
+    public Uri Address { get; }
+
+    /// <summary>Gets everything the process wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts <c>dotnet &lt;project&gt;.dll</c> on a free loopback port and waits until it answers HTTP. A port taken
+    /// between choosing and binding it is retried on another.
+    /// </summary>
+    /// <param name="name">The resource name, for messages.</param>
+    /// <param name="project">The project, e.g. <c>Canvas.ChatApi</c>; its build output must exist.</param>
+    /// <param name="environmentFor">The whole environment for the address the service is to listen on.</param>
+    /// <exception cref="InvalidOperationException">The process exited or did not answer in time; carries its output.</exception>
+    public static async Task<ServiceProcess> StartAsync(string name, string project, Func<Uri, IReadOnlyDictionary<string, string>> environmentFor)
+    {
+        var directory = OutputDirectoryOf(project);
+        for (var attempt = 1; ; attempt++)
+        {
+            var address = new Uri($"http://localhost:{FreePort()}");
+            var service = Start(name, directory, project, address, environmentFor(address));
+            if (await service.AnswersAsync())
+            {
+                return service;
+            }
+
+            await service.DisposeAsync();
+            if (attempt == StartAttempts || !service.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    $"{name} ({project}) did not answer on {address} within {StartTimeout.TotalSeconds} s.{Environment.NewLine}{service.Describe()}");
+            }
+        }
+    }
+
+    /// <summary>The process's exit state and output, for a failure message.</summary>
+    public string Describe() =>
+        $"--- {Name} ({(_process.HasExited ? $"exited with {_process.ExitCode}" : "running")}) output:{Environment.NewLine}{Output}";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            using var stopped = new CancellationTokenSource(StopTimeout);
+            await _process.WaitForExitAsync(stopped.Token);
+        }
+
+        _process.Dispose();
+    }
+
+    private static ServiceProcess Start(string name, string directory, string project, Uri address, IReadOnlyDictionary<string, string> environment)
+    {
+        var startInfo = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(Path.Combine(directory, $"{project}.dll"));
+
+        var inherited = PassedThrough
+            .Select(variable => (variable, value: Environment.GetEnvironmentVariable(variable)))
+            .Where(pair => pair.value is not null)
+            .ToList();
+        startInfo.Environment.Clear();
+        foreach (var (variable, value) in inherited)
+        {
+            startInfo.Environment[variable] = value;
+        }
+
+        foreach (var (variable, value) in environment)
+        {
+            startInfo.Environment[variable] = value;
+        }
+
+        var service = new ServiceProcess(name, address, new Process { StartInfo = startInfo });
+        service._process.OutputDataReceived += (_, line) => service.Record(line.Data);
+        service._process.ErrorDataReceived += (_, line) => service.Record(line.Data);
+        service._process.Start();
+        service._process.BeginOutputReadLine();
+        service._process.BeginErrorReadLine();
+        return service;
+    }
+
+    // Any HTTP answer from /alive means Kestrel listens; whether the service is healthy is for the test to assert.
+    private async Task<bool> AnswersAsync()
+    {
+        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
+        using var deadline = new CancellationTokenSource(StartTimeout);
+        while (!deadline.IsCancellationRequested && !_process.HasExited)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/alive", deadline.Token);
+                return true;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                // One probe timed out while the process was still starting.
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            await Task.Delay(100, CancellationToken.None);
+        }
+
+        return false;
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(ColorCodes().Replace(line, ""));
+        }
+    }
+
+    // Aspire asks for colored console logs (DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION); a failure message reads
+    // better without them.
+    [GeneratedRegex(@"\x1B\[[0-9;]*m")]
+    private static partial Regex ColorCodes();
+
+    /// <summary>
+    /// The project's own output directory (<c>Canvas.ChatApi/bin/Debug/net10.0</c>): the same configuration and target
+    /// framework as the tests, found from the test assembly's directory. The copies next to the test assembly are no
+    /// substitute: every web project there writes its <c>appsettings.json</c> to the same file.
+    /// </summary>
+    private static string OutputDirectoryOf(string project)
+    {
+        var testOutput = AppContext.BaseDirectory;
+        var testProject = new DirectoryInfo(testOutput);
+        while (testProject is not null && !File.Exists(Path.Combine(testProject.FullName, "Canvas.Tests.csproj")))
+        {
+            testProject = testProject.Parent;
+        }
+
+        if (testProject?.Parent is null)
+        {
+            throw new InvalidOperationException($"No Canvas.Tests.csproj above {testOutput}: cannot find the build output of {project}.");
+        }
+
+        var directory = Path.Combine(testProject.Parent.FullName, project, Path.GetRelativePath(testProject.FullName, testOutput));
+        return File.Exists(Path.Combine(directory, $"{project}.dll"))
+            ? directory
+            : throw new InvalidOperationException(
+                $"{project}.dll is not in {directory}. Canvas.Tests references {project}, so building the tests builds it there.");
+    }
+
+    // The testhost usually runs under the dotnet host itself; otherwise the SDK names it, or PATH has it.
+    private static string DotnetHost() =>
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet"
+            ? Environment.ProcessPath!
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
