@@ -260,10 +260,12 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
         // Kestrel notices a client that closes an HTTP/1.1 connection only when it next reads or writes, and a
         // stalled response does neither, so the stall watches the socket for the client's FIN itself.
         var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
+        var connectionClosed = context.Features.Get<IConnectionLifetimeFeature>()?.ConnectionClosed ?? CancellationToken.None;
         using var poll = new PeriodicTimer(StallPollInterval);
         while (!_stallRelease.Task.IsCompleted)
         {
-            if (context.RequestAborted.IsCancellationRequested || socket is not null && ClientClosed(socket))
+            if (context.RequestAborted.IsCancellationRequested || connectionClosed.IsCancellationRequested
+                || socket is not null && ClientClosed(socket))
             {
                 context.Abort();
                 return false;
@@ -281,7 +283,7 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
         {
             return socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0;
         }
-        catch (ObjectDisposedException)
+        catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
         {
             return true;
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 
 namespace Canvas.Tests.Fakes;
@@ -157,14 +158,17 @@ public sealed class FakeUpstreamServerTests
     }
 
     [Fact]
-    public async Task ChatEndpoint_ClientGivesUpDuringStall_CompletesTheAbortedTask()
+    public async Task ChatEndpoint_ClientResetsMidStream_CompletesTheAbortedTask()
     {
-        await using var server = await FakeOpenAIServer.StartAsync();
-        using var http = new HttpClient { BaseAddress = server.BaseAddress };
-        server.Enqueue(FakeResponse.Default with { Fault = StreamFault.Stall(afterChunks: 1) });
-        var response = await http.SendAsync(Post("/v1/chat/completions", """{"stream":true}"""), HttpCompletionOption.ResponseHeadersRead);
+        await using var server = await FakeOllamaServer.StartAsync();
+        server.Enqueue(FakeResponse.Default with { ChunkDelay = TimeSpan.FromMilliseconds(20) });
+        using var client = new TcpClient { LingerState = new LingerOption(enable: true, seconds: 0) };
+        await client.ConnectAsync(IPAddress.Loopback, server.BaseAddress.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync("POST /api/chat HTTP/1.1\r\nHost: fake\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray());
+        Assert.True(await stream.ReadAsync(new byte[1024]) > 0);
 
-        response.Dispose();
+        client.Close();
 
         await server.Requests.Single().Aborted.WaitAsync(Bound);
     }
