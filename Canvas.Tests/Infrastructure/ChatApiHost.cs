@@ -16,6 +16,9 @@ namespace Canvas.Tests.Infrastructure;
 /// </summary>
 public sealed class ChatApiHost : WebApplicationFactory<ChatServices>
 {
+    // WebApplicationFactory finds the app's host through process-wide diagnostic events; hosts of the same app
+    // built at the same moment by parallel tests can catch each other's, so they are built one at a time.
+    private static readonly Lock Starting = new();
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _configureServices;
 
@@ -24,7 +27,11 @@ public sealed class ChatApiHost : WebApplicationFactory<ChatServices>
         _settings = settings;
         _configureServices = configureServices;
         UseKestrel(0);
-        StartServer();
+        lock (Starting)
+        {
+            StartServer();
+        }
+
         var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
         BaseAddress = new Uri(addresses.Addresses.First());
     }

@@ -6,7 +6,7 @@ namespace Canvas.Tests.ServiceDefaults;
 
 public sealed class StreamingTimeoutHandlerTests
 {
-    private static readonly StreamingTimeouts Short = new() { FirstByte = TimeSpan.FromMilliseconds(300), Idle = TimeSpan.FromMilliseconds(300) };
+    private static readonly StreamingTimeouts Short = new() { FirstByte = TimeSpan.FromSeconds(1), Idle = TimeSpan.FromSeconds(1) };
 
     [Fact]
     public async Task SendAsync_HeadersLaterThanFirstByteTimeout_ThrowsTimeoutException()
@@ -49,15 +49,15 @@ public sealed class StreamingTimeoutHandlerTests
     [Fact]
     public async Task ReadAsync_StreamLongerThanBothTimeoutsButNeverSilent_IsNotCut()
     {
-        // Arrange: ten chunks 100 ms apart run for a second, over three times each timeout.
+        // Arrange: 25 chunks 100 ms apart run for 2.5 s, over twice each timeout.
         var body = Channel.CreateUnbounded<byte[]>();
         using var client = ClientOver(new DelegateHandler((_, _) =>
             Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new ChannelStream(body.Reader)) })));
         var producer = Task.Run(async () =>
         {
-            for (var i = 0; i < 10; i++)
+            for (var i = 0; i < 25; i++)
             {
-                await body.Writer.WriteAsync([(byte)('0' + i)]);
+                await body.Writer.WriteAsync([(byte)('a' + i)]);
                 await Task.Delay(100);
             }
 
@@ -70,7 +70,7 @@ public sealed class StreamingTimeoutHandlerTests
         await producer;
 
         // Assert
-        Assert.Equal("0123456789", text);
+        Assert.Equal("abcdefghijklmnopqrstuvwxy", text);
     }
 
     [Fact]

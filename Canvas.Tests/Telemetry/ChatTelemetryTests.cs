@@ -10,7 +10,7 @@ namespace Canvas.Tests.Telemetry;
 /// <summary>The spans an operator sees: one per chat request, named by tier, with the contract's attributes.</summary>
 public sealed class ChatTelemetryTests : IAsyncLifetime
 {
-    private readonly List<Activity> _exported = [];
+    private readonly ExportedSpans _exported = new();
     private ChatEnvironment _environment = null!;
     private ChatApiHost _api = null!;
 
@@ -111,12 +111,9 @@ public sealed class ChatTelemetryTests : IAsyncLifetime
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            lock (_exported)
+            if (find() is { } found)
             {
-                if (find() is { } found)
-                {
-                    return found;
-                }
+                return found;
             }
 
             await Task.Delay(50);

@@ -25,8 +25,8 @@ public sealed class FrontendToProviderTraceTests : IAsyncLifetime
     private const string Prompt = "Count from 1 to 5";
     private static readonly TimeSpan SpanWait = TimeSpan.FromSeconds(10);
 
-    private readonly List<Activity> _frontendSpans = [];
-    private readonly List<Activity> _apiSpans = [];
+    private readonly ExportedSpans _frontendSpans = new();
+    private readonly ExportedSpans _apiSpans = new();
     private readonly CookieContainer _cookies = new();
     private ChatEnvironment _environment = null!;
     private ChatApiHost _api = null!;
@@ -137,15 +137,9 @@ public sealed class FrontendToProviderTraceTests : IAsyncLifetime
     private Dictionary<ActivitySpanId, Activity> Exported()
     {
         var spans = new Dictionary<ActivitySpanId, Activity>();
-        foreach (var list in new[] { _frontendSpans, _apiSpans })
+        foreach (var span in _frontendSpans.Snapshot().Concat(_apiSpans.Snapshot()))
         {
-            lock (list)
-            {
-                foreach (var span in list)
-                {
-                    spans.TryAdd(span.SpanId, span);
-                }
-            }
+            spans.TryAdd(span.SpanId, span);
         }
 
         return spans;
