@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Canvas.Tests.Infrastructure;
 using Canvas.WebFrontend;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,18 +13,19 @@ using Microsoft.Extensions.Logging;
 namespace Canvas.Tests.WebFrontend;
 
 /// <summary>
-/// The web frontend on real Kestrel on loopback, proxying to a tiny upstream that stands in for the chat API:
-/// <c>/api/echo</c> returns the headers it received, <c>/api/stream</c> sends one event and waits for the test
-/// before sending the last, and <c>/api/chat/ws</c> echoes WebSocket messages.
+/// The web frontend on real Kestrel on loopback, proxying either to a real ChatApi (<see cref="StartForAsync"/>) or to
+/// a tiny upstream that stands in for the chat API (<see cref="StartAsync"/>): <c>/api/echo</c> returns the headers it
+/// received, <c>/api/stream</c> sends one event and waits for the test before sending the last, and
+/// <c>/api/chat/ws</c> echoes WebSocket messages.
 /// </summary>
 internal sealed class FrontendTestHost : IAsyncDisposable
 {
     public const string SigningKey = "test-signing-key-0123456789abcdef-0123456789";
 
-    private readonly WebApplication _upstream;
+    private readonly WebApplication? _upstream;
     private readonly WebApplication _frontend;
 
-    private FrontendTestHost(WebApplication upstream, WebApplication frontend)
+    private FrontendTestHost(WebApplication? upstream, WebApplication frontend)
     {
         _upstream = upstream;
         _frontend = frontend;
@@ -37,7 +39,18 @@ internal sealed class FrontendTestHost : IAsyncDisposable
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var upstream = BuildUpstream(release);
         await upstream.StartAsync();
+        var host = new FrontendTestHost(upstream, await StartFrontendAsync(new Uri(Addresses(upstream).First()), SigningKey));
+        host._release = release;
+        return host;
+    }
 
+    /// <summary>Starts the frontend in front of a real ChatApi that trusts <see cref="TestTokens.SigningKey"/>.</summary>
+    /// <param name="chatApi">The ChatApi's base address, as Aspire would inject it.</param>
+    public static async Task<FrontendTestHost> StartForAsync(Uri chatApi) =>
+        new(upstream: null, await StartFrontendAsync(chatApi, TestTokens.SigningKey));
+
+    private static async Task<WebApplication> StartFrontendAsync(Uri chatApi, string signingKey)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(WebFrontendExtensions).Assembly.GetName().Name,
@@ -50,17 +63,14 @@ internal sealed class FrontendTestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["services:chatapi:http:0"] = Addresses(upstream).First(),
-            ["Canvas:Auth:SigningKey"] = SigningKey,
+            ["services:chatapi:http:0"] = chatApi.ToString().TrimEnd('/'),
+            ["Canvas:Auth:SigningKey"] = signingKey,
         });
         builder.AddWebFrontend();
         var frontend = builder.Build();
         frontend.MapWebFrontend();
         await frontend.StartAsync();
-
-        var host = new FrontendTestHost(upstream, frontend);
-        host._release = release;
-        return host;
+        return frontend;
     }
 
     private TaskCompletionSource? _release;
@@ -75,7 +85,10 @@ internal sealed class FrontendTestHost : IAsyncDisposable
     {
         _release?.TrySetResult();
         await _frontend.DisposeAsync();
-        await _upstream.DisposeAsync();
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
     }
 
     private static IEnumerable<string> Addresses(WebApplication app) =>
