@@ -9,11 +9,11 @@ public sealed class TierIndicatorBrowserTests(ChromiumFixture chromium, RedisSer
     : BrowserTest(chromium, redis, stack, output)
 {
     [Theory]
-    [InlineData("gpt", "websocket", "🟢", "WebSocket", "indicator-websocket.png")]
-    [InlineData("claude", "websocket", "🟢", "WebSocket", null)]
-    [InlineData("local", "sse", "🔵", "SSE (Ollama)", "indicator-sse-ollama.png")]
+    [InlineData("gpt", "openai", "websocket", "🟢", "WebSocket", "indicator-websocket.png")]
+    [InlineData("claude", "anthropic", "websocket", "🟢", "WebSocket", null)]
+    [InlineData("local", "ollama", "sse", "🔵", "SSE (Ollama)", "indicator-sse-ollama.png")]
     public async Task Answer_OnTheAgentsFirstTier_ShowsThatTierAndTheRecordedText(
-        string agentId, string tier, string dot, string label, string? screenshot)
+        string agentId, string provider, string tier, string dot, string label, string? screenshot)
     {
         // Arrange
         var chat = await OpenChatAsync(test: $"{nameof(Answer_OnTheAgentsFirstTier_ShowsThatTierAndTheRecordedText)}({agentId})");
@@ -29,6 +29,7 @@ public sealed class TierIndicatorBrowserTests(ChromiumFixture chromium, RedisSer
         await Expect(chat.Indicator).ToContainTextAsync(dot);
         await Expect(chat.IndicatorLabel).ToHaveTextAsync(label);
         await Expect(chat.LastAnswer.GetByTestId("message-stats")).ToHaveAttributeAsync("data-tier", tier);
+        await Expect(chat.Page.GetByTestId("provider-badge")).ToHaveAttributeAsync("data-provider", provider);
         Assert.Equal(await chat.ExpectedShownTextAsync(Recordings.DefaultAnswerOf(agentId)), await chat.ShownTextAsync(chat.LastAnswer));
         if (screenshot is not null)
         {

@@ -175,7 +175,7 @@ public sealed class ChatStreamClient : IDisposable
                 }
 
                 var delay = Backoff(round);
-                SetStatus(agent, null, $"{interrupted} Trying again in {delay.TotalSeconds:0.#} s.");
+                SetStatus(agent, null, $"No way of reaching the chat server works right now; the last said: {interrupted} Trying again in {delay.TotalSeconds:0.#} s.");
                 await Task.Delay(delay, _time, cancellationToken);
                 index = 0;
             }
@@ -206,9 +206,16 @@ public sealed class ChatStreamClient : IDisposable
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested
             && exception is ApiProblemException or HttpRequestException or WebSocketException or IOException or JsonException or OperationCanceledException)
         {
-            return (null, $"{tier.ToWire()} failed: {exception.Message}");
+            return (null, $"{TierName(tier)} failed ({exception.Message}).");
         }
     }
+
+    private static string TierName(TransportTier tier) => tier switch
+    {
+        TransportTier.WebSocket => "The WebSocket",
+        TransportTier.Sse => "The event stream (SSE)",
+        _ => "The plain request (REST)",
+    };
 
     private TimeSpan Backoff(int round)
     {
