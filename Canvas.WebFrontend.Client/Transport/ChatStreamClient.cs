@@ -158,8 +158,11 @@ public sealed class ChatStreamClient : IDisposable
                     }
                 }
 
-                interrupted = failure ?? "The stream ended before the answer was complete.";
-                _health.Demote(tier, interrupted);
+                failure ??= "The stream ended before the answer was complete.";
+                _health.Demote(tier, failure);
+
+                // Each tier's failure is kept for the round, so that REST can say why neither WebSocket nor SSE worked.
+                interrupted = index == 0 || interrupted is null ? failure : $"{interrupted} {failure}";
                 fallbackFrom = tier;
                 if (index + 1 < tiers.Count)
                 {
@@ -175,7 +178,7 @@ public sealed class ChatStreamClient : IDisposable
                 }
 
                 var delay = Backoff(round);
-                SetStatus(agent, null, $"No way of reaching the chat server works right now; the last said: {interrupted} Trying again in {delay.TotalSeconds:0.#} s.");
+                SetStatus(agent, null, $"Nothing gets through right now. {interrupted} Trying again in {delay.TotalSeconds:0.#} s.");
                 await Task.Delay(delay, _time, cancellationToken);
                 index = 0;
             }
