@@ -68,6 +68,46 @@ public sealed class FallbackBrowserTests(ChromiumFixture chromium, RedisServerFi
         await SaveScreenshotAsync(chat, "indicator-rest.png");
     }
 
+    [Fact]
+    public async Task RestInAnExistingConversation_ShowsTheAnswerGrowingBeforeItIsComplete()
+    {
+        // Arrange: a conversation with one answer, then WebSocket (the open one included) and SSE blocked, and a
+        // slow upstream.
+        var blocked = false;
+        IWebSocketRoute? openSocket = null;
+        var chat = await OpenChatAsync();
+        await chat.Page.RouteWebSocketAsync(ChatSocket, socket =>
+        {
+            if (blocked)
+            {
+                _ = socket.CloseAsync(new() { Code = 1011, Reason = "blocked by test" });
+                return;
+            }
+
+            socket.ConnectToServer();
+            openSocket = socket;
+        });
+        await chat.Page.RouteAsync(SseStart, route => blocked ? route.AbortAsync() : route.ContinueAsync());
+        await chat.SelectAgentAsync("gpt");
+        await chat.SendAsync("Hello");
+        await chat.WaitForAnswerAsync();
+        blocked = true;
+        await openSocket!.CloseAsync(new() { Code = 1001, Reason = "network changed" });
+        const string Fixture = "chat_stream_gpt35_count.sse";
+        Stack.Environment.OpenAI.Enqueue(FakeResponse.Fixture(Fixture) with { Fault = StreamFault.Stall(afterChunks: 6) });
+
+        // Act
+        await chat.SendAsync("Count to five");
+        await chat.WaitForPartialAnswerAsync();
+        Stack.Environment.OpenAI.ReleaseStalledResponses();
+        await chat.WaitForAnswerAsync(count: 2);
+
+        // Assert
+        await Expect(chat.Indicator).ToHaveAttributeAsync("data-tier", "rest");
+        await Expect(chat.LastAnswer.GetByTestId("message-stats")).ToHaveAttributeAsync("data-tier", "rest");
+        Assert.Equal(await chat.ExpectedShownTextAsync(FixtureTranscript.OpenAI(Fixture).Text), await chat.ShownTextAsync(chat.LastAnswer));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
