@@ -1,4 +1,5 @@
 using Bunit;
+using Canvas.WebFrontend.Client.Api;
 using Canvas.WebFrontend.Client.Components;
 using Canvas.WebFrontend.Client.Session;
 using Canvas.WebFrontend.Client.Transport;
@@ -93,5 +94,23 @@ public sealed class ChatControlsTests : BunitContext
         Assert.Equal("sse", stats.GetAttribute("data-tier"));
         Assert.Contains("180 ms", stats.TextContent);
         Assert.Contains("42.5 tokens/s", stats.TextContent);
+    }
+
+    [Fact]
+    public void AgentPicker_WithAnAgentSelected_ShowsItsProviderBadge()
+    {
+        AgentInfo[] agents =
+        [
+            new("local", "Local", "ollama", "llama3.2:1b", ["sse", "rest"], null),
+            new("gpt", "GPT", "openai", "gpt-4o-mini", ["websocket", "sse", "rest"], null),
+        ];
+
+        var picker = Render<AgentPicker>(parameters => parameters
+            .Add(p => p.Agents, agents)
+            .Add(p => p.SelectedAgentId, "gpt"));
+
+        var badge = picker.Find("[data-testid=provider-badge]");
+        Assert.Equal("openai", badge.GetAttribute("data-provider"));
+        Assert.Equal("OpenAI", badge.TextContent);
     }
 }

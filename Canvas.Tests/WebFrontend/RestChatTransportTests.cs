@@ -45,4 +45,20 @@ public sealed class RestChatTransportTests
         var done = Assert.Single(events);
         Assert.Equal("cancelled", done.FinishReason);
     }
+
+    [Fact]
+    public async Task ResumeAsync_GenerationFailed_EndsWithTheSnapshotsOwnError()
+    {
+        var failed = new GenerationSnapshot("error", "Half", 3, FinishReason: "error",
+            Error: new GenerationError("upstream_rate_limited", "The provider is rate limiting requests.", Retryable: true));
+        var transport = new RestChatTransport(new HttpClient(), new SnapshotApi(failed), new ChatTransportOptions());
+
+        var events = await Generation.CollectAsync(transport.ResumeAsync(new ResumePoint("g_1", 3, 4), null, CancellationToken.None));
+
+        var error = Assert.Single(events);
+        Assert.Equal(ChatEvent.Error, error.Type);
+        Assert.Equal("upstream_rate_limited", error.Code);
+        Assert.Equal("The provider is rate limiting requests.", error.Message);
+        Assert.True(error.Retryable);
+    }
 }

@@ -28,7 +28,12 @@ public sealed record ConversationSummary(string Id, string AgentId, string Title
 /// <param name="AgentId">The agent it talks to.</param>
 /// <param name="Title">Its title.</param>
 /// <param name="Messages">The messages.</param>
-public sealed record ConversationDetail(string Id, string AgentId, string Title, IReadOnlyList<ConversationMessage> Messages);
+/// <param name="ActiveGenerationId">
+/// The generation answering the last user message while its answer is not stored yet; null when the conversation is
+/// idle. Another tab, a reload or another device follows it from here.
+/// </param>
+public sealed record ConversationDetail(
+    string Id, string AgentId, string Title, IReadOnlyList<ConversationMessage> Messages, string? ActiveGenerationId = null);
 
 /// <summary>One stored message.</summary>
 /// <param name="Role"><c>user</c> or <c>assistant</c>.</param>
@@ -40,13 +45,22 @@ public sealed record ConversationMessage(string Role, string Text, string? Gener
 /// <summary>The status snapshot of a generation (<c>GET /api/generations/{gid}</c>).</summary>
 /// <param name="Status"><c>running</c>, <c>done</c>, <c>error</c> or <c>cancelled</c>.</param>
 /// <param name="Text">The text so far.</param>
-/// <param name="LastSeq">The seq of the last event the text includes.</param>
+/// <param name="LastSeq">The seq of the last event so far; resume after it.</param>
 /// <param name="ConversationId">The conversation, when the API says.</param>
-public sealed record GenerationSnapshot(string Status, string Text, long LastSeq, string? ConversationId = null)
+/// <param name="FinishReason">How it ended, once it has: <c>stop</c>, <c>length</c>, <c>cancelled</c>, <c>content_filter</c>, <c>error</c>.</param>
+/// <param name="Error">The error that ended it, if one did.</param>
+public sealed record GenerationSnapshot(
+    string Status, string Text, long LastSeq, string? ConversationId = null, string? FinishReason = null, GenerationError? Error = null)
 {
     /// <summary>Gets whether the generation is still producing events.</summary>
     public bool IsRunning => Status == "running";
 }
+
+/// <summary>The error that ended a generation, as its snapshot reports it.</summary>
+/// <param name="Code">The PROTOCOL error code, for example <c>upstream_unavailable</c>.</param>
+/// <param name="Message">What went wrong, in plain words.</param>
+/// <param name="Retryable">Whether sending the message again may help.</param>
+public sealed record GenerationError(string Code, string Message, bool Retryable);
 
 /// <summary>The body of a finished <c>POST /api/chat</c>.</summary>
 /// <param name="GenerationId">The generation.</param>

@@ -15,12 +15,14 @@ public static class SafeMarkdown
 {
     private static readonly string[] AllowedSchemes = [Uri.UriSchemeHttp, Uri.UriSchemeHttps, Uri.UriSchemeMailto];
 
-    // Only extensions that add no raw attributes: GenericAttributes ({onclick=…}) and the like stay off.
+    // Only extensions that add no raw attributes: GenericAttributes ({onclick=…}) and the like stay off. A single
+    // newline is a line break, as models write lists of lines ("1\n2\n3") and chat readers expect them.
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .UseEmphasisExtras()
         .UsePipeTables()
         .UseTaskLists()
         .UseAutoLinks()
+        .UseSoftlineBreakAsHardlineBreak()
         .DisableHtml()
         .Build();
 

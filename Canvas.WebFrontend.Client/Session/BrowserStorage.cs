@@ -11,13 +11,6 @@ public sealed class BrowserStorage(IJSRuntime js) : IBrowserStorage
     private const string KeyPrefix = "canvas.inflight.";
 
     /// <inheritdoc/>
-    public async ValueTask<InFlightAnswer?> GetInFlightAsync(string conversationId)
-    {
-        var json = await js.InvokeAsync<string?>("localStorage.getItem", KeyPrefix + conversationId);
-        return Parse(json);
-    }
-
-    /// <inheritdoc/>
     public ValueTask SetInFlightAsync(InFlightAnswer answer) =>
         js.InvokeVoidAsync("localStorage.setItem", KeyPrefix + answer.ConversationId,
             JsonSerializer.Serialize(answer, ClientJsonContext.Default.InFlightAnswer));

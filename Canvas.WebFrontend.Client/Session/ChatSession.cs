@@ -11,9 +11,6 @@ namespace Canvas.WebFrontend.Client.Session;
 /// <remarks>Chat text is never logged.</remarks>
 public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowserStorage storage)
 {
-    // Writing the resume point to localStorage on every token would be wasteful; a reload replays the rest.
-    private const int PersistEveryEvents = 25;
-
     /// <summary>Raised when anything shown changes.</summary>
     public event Action? Changed;
 
@@ -60,12 +57,16 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
         Changed?.Invoke();
     }
 
-    /// <summary>Opens a conversation (null: a new one) and returns the answer still streaming in it, if any.</summary>
+    /// <summary>
+    /// Opens a conversation (null: a new one) and returns the answer still streaming in it, if any, as the API
+    /// reports it: whichever tab or device started it, this one can follow it.
+    /// </summary>
     public async Task<InFlightAnswer?> OpenAsync(string? conversationId, CancellationToken cancellationToken)
     {
         ConversationId = conversationId;
         Messages.Clear();
-        if (conversationId is not null && await api.GetConversationAsync(conversationId, cancellationToken) is { } conversation)
+        var conversation = conversationId is null ? null : await api.GetConversationAsync(conversationId, cancellationToken);
+        if (conversation is not null)
         {
             SelectAgent(conversation.AgentId);
             Messages.AddRange(conversation.Messages.Select(message => new MessageView(message.Role, message.Text)
@@ -76,7 +77,7 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
         }
 
         Changed?.Invoke();
-        return conversationId is null ? null : await storage.GetInFlightAsync(conversationId);
+        return conversation?.ActiveGenerationId is { } active ? new InFlightAnswer(active, conversation.Id, conversation.AgentId) : null;
     }
 
     /// <summary>Sends a message and streams the answer into <see cref="Messages"/>.</summary>
@@ -159,7 +160,6 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
     {
         var clock = Stopwatch.StartNew();
         TimeSpan? firstText = null;
-        var sinceSaved = 0;
         try
         {
             await foreach (var chatEvent in events)
@@ -170,18 +170,12 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
                     case ChatEvent.Meta:
                         answer.GenerationId = chatEvent.GenerationId;
                         ConversationId ??= chatEvent.ConversationId;
-                        await SaveAsync(agent, answer, chatEvent.Seq, owner);
+                        await AnnounceAsync(agent, answer, owner);
                         break;
                     case ChatEvent.Delta:
                         firstText ??= clock.Elapsed;
                         answer.TimeToFirstToken ??= firstText;
                         answer.Append(chatEvent.Text ?? "");
-                        if (++sinceSaved >= PersistEveryEvents)
-                        {
-                            sinceSaved = 0;
-                            await SaveAsync(agent, answer, chatEvent.Seq, owner);
-                        }
-
                         break;
                     case ChatEvent.Done:
                         answer.FinishReason = chatEvent.FinishReason;
@@ -213,11 +207,13 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
         Changed?.Invoke();
     }
 
-    private async Task SaveAsync(AgentInfo agent, MessageView answer, long seq, bool owner)
+    // Other tabs of this browser on the same conversation hear of the answer at once; anything else (a reload,
+    // another device) finds it as the conversation's activeGenerationId.
+    private async Task AnnounceAsync(AgentInfo agent, MessageView answer, bool owner)
     {
         if (owner && answer.GenerationId is { } generationId && ConversationId is { } conversationId)
         {
-            await storage.SetInFlightAsync(new InFlightAnswer(generationId, conversationId, agent.Id, seq));
+            await storage.SetInFlightAsync(new InFlightAnswer(generationId, conversationId, agent.Id));
         }
     }
 

@@ -3,10 +3,7 @@ namespace Canvas.WebFrontend.Client.Session;
 /// <summary>The browser's localStorage and the page events the chat needs, behind an interface for tests.</summary>
 public interface IBrowserStorage
 {
-    /// <summary>Reads the in-flight answer recorded for a conversation, if any.</summary>
-    ValueTask<InFlightAnswer?> GetInFlightAsync(string conversationId);
-
-    /// <summary>Records an in-flight answer (other tabs see it through the <c>storage</c> event).</summary>
+    /// <summary>Announces an in-flight answer to the other tabs (they see it through the <c>storage</c> event).</summary>
     ValueTask SetInFlightAsync(InFlightAnswer answer);
 
     /// <summary>Forgets a conversation's in-flight answer.</summary>

@@ -158,8 +158,11 @@ public sealed class ChatStreamClient : IDisposable
                     }
                 }
 
-                interrupted = failure ?? "The stream ended before the answer was complete.";
-                _health.Demote(tier, interrupted);
+                failure ??= "The stream ended before the answer was complete.";
+                _health.Demote(tier, failure);
+
+                // Each tier's failure is kept for the round, so that REST can say why neither WebSocket nor SSE worked.
+                interrupted = index == 0 || interrupted is null ? failure : $"{interrupted} {failure}";
                 fallbackFrom = tier;
                 if (index + 1 < tiers.Count)
                 {
@@ -175,7 +178,7 @@ public sealed class ChatStreamClient : IDisposable
                 }
 
                 var delay = Backoff(round);
-                SetStatus(agent, null, $"{interrupted} Trying again in {delay.TotalSeconds:0.#} s.");
+                SetStatus(agent, null, $"Nothing gets through right now. {interrupted} Trying again in {delay.TotalSeconds:0.#} s.");
                 await Task.Delay(delay, _time, cancellationToken);
                 index = 0;
             }
@@ -206,9 +209,16 @@ public sealed class ChatStreamClient : IDisposable
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested
             && exception is ApiProblemException or HttpRequestException or WebSocketException or IOException or JsonException or OperationCanceledException)
         {
-            return (null, $"{tier.ToWire()} failed: {exception.Message}");
+            return (null, $"{TierName(tier)} failed ({exception.Message}).");
         }
     }
+
+    private static string TierName(TransportTier tier) => tier switch
+    {
+        TransportTier.WebSocket => "The WebSocket",
+        TransportTier.Sse => "The event stream (SSE)",
+        _ => "The plain request (REST)",
+    };
 
     private TimeSpan Backoff(int round)
     {

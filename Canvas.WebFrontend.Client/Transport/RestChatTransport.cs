@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using Canvas.WebFrontend.Client.Api;
-using Microsoft.AspNetCore.Components.WebAssembly.Http;
 
 namespace Canvas.WebFrontend.Client.Transport;
 
@@ -11,18 +10,16 @@ namespace Canvas.WebFrontend.Client.Transport;
 /// polled so the user sees progress. Resuming polls the snapshot until the generation ends.
 /// </summary>
 /// <remarks>
-/// Progress needs the generation id before the answer is complete; the client reads it from an
-/// <c>X-Canvas-Generation-Id</c> response header when the API sends its headers early, and otherwise shows
-/// the answer when it arrives. Events carry text beyond the resume point only, so exactly-once holds by length.
+/// Progress needs the generation id before the answer is complete. In an existing conversation the client finds it
+/// as the conversation's <c>activeGenerationId</c> (the generation answering the last user message); the first
+/// answer of a new conversation is shown when it arrives. Events carry text beyond the resume point only, so
+/// exactly-once holds by length.
 /// </remarks>
 /// <param name="http">An HttpClient on the frontend's own origin.</param>
-/// <param name="api">The API, for snapshots.</param>
+/// <param name="api">The API, for conversations and snapshots.</param>
 /// <param name="options">The poll interval.</param>
 public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTransportOptions options) : IChatTransport
 {
-    /// <summary>The response header carrying the generation id before the body.</summary>
-    public const string GenerationIdHeader = "X-Canvas-Generation-Id";
-
     /// <inheritdoc/>
     public TransportTier Tier => TransportTier.Rest;
 
@@ -32,6 +29,9 @@ public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTrans
     /// <inheritdoc/>
     public async IAsyncEnumerable<ChatEvent> StartAsync(ChatStart start, TransportTier? fallbackFrom, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The conversation may still be answering an earlier message (a tab that gave up on it); that generation
+        // is not ours.
+        var earlier = start.ConversationId is { } existing ? (await api.GetConversationAsync(existing, cancellationToken))?.ActiveGenerationId : null;
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/chat")
         {
             Content = JsonContent.Create(new ChatStartBody(start.AgentId, start.ConversationId, start.Message), ClientJsonContext.Default.ChatStartBody),
@@ -41,32 +41,35 @@ public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTrans
             request.Headers.Add(SseEventStream.FallbackFromHeader, from.ToWire());
         }
 
-        request.SetBrowserResponseStreamingEnabled(true);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        var generationId = response.Headers.TryGetValues(GenerationIdHeader, out var values) ? values.FirstOrDefault() : null;
+        var sent = http.SendAsync(request, cancellationToken);
+        string? generationId = null;
+        var textLength = 0;
+        long lastSeq = 0;
+        while (await WaitOrPollAsync(sent, cancellationToken) is false)
+        {
+            if (generationId is null && start.ConversationId is { } conversationId
+                && (await api.GetConversationAsync(conversationId, cancellationToken))?.ActiveGenerationId is { } active && active != earlier)
+            {
+                generationId = active;
+                yield return new ChatEvent { Type = ChatEvent.Meta, GenerationId = generationId, ConversationId = conversationId, Transport = "rest" };
+            }
+
+            if (generationId is not null && await api.GetGenerationAsync(generationId, cancellationToken) is { } snapshot && snapshot.Text.Length > textLength)
+            {
+                lastSeq = snapshot.LastSeq;
+                yield return Delta(generationId, snapshot.Text[textLength..], lastSeq);
+                textLength = snapshot.Text.Length;
+            }
+        }
+
+        using var response = await sent;
         if (!response.IsSuccessStatusCode)
         {
             throw await ApiProblemException.FromResponseAsync(response, cancellationToken);
         }
 
-        var textLength = 0;
-        long lastSeq = 0;
-        var body = response.Content.ReadFromJsonAsync(ClientJsonContext.Default.RestChatAnswer, cancellationToken);
-        if (generationId is not null)
-        {
-            yield return new ChatEvent { Type = ChatEvent.Meta, GenerationId = generationId, Transport = "rest" };
-            while (await WaitOrPollAsync(body, cancellationToken) is false)
-            {
-                if (await api.GetGenerationAsync(generationId, cancellationToken) is { } snapshot && snapshot.Text.Length > textLength)
-                {
-                    lastSeq = snapshot.LastSeq;
-                    yield return Delta(generationId, snapshot.Text[textLength..], lastSeq);
-                    textLength = snapshot.Text.Length;
-                }
-            }
-        }
-
-        var answer = await body ?? throw new TransportFailedException(Tier, "The chat API answered with an empty body.");
+        var answer = await response.Content.ReadFromJsonAsync(ClientJsonContext.Default.RestChatAnswer, cancellationToken)
+            ?? throw new TransportFailedException(Tier, "The chat API answered with an empty body.");
         if (generationId is null)
         {
             yield return new ChatEvent { Type = ChatEvent.Meta, GenerationId = answer.GenerationId, ConversationId = answer.ConversationId, Transport = "rest" };
@@ -137,10 +140,19 @@ public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTrans
     private static ChatEvent Delta(string generationId, string text, long seq) =>
         new() { Type = ChatEvent.Delta, GenerationId = generationId, Seq = seq, Text = text };
 
+    // The snapshot names how the generation ended; the fallbacks cover an API that leaves a field out.
     private static ChatEvent Terminal(string generationId, GenerationSnapshot snapshot) => snapshot.Status switch
     {
-        "error" => new ChatEvent { Type = ChatEvent.Error, GenerationId = generationId, Seq = snapshot.LastSeq, Code = "generation_failed", Message = "The answer failed on the server.", Retryable = true },
-        "cancelled" => new ChatEvent { Type = ChatEvent.Done, GenerationId = generationId, Seq = snapshot.LastSeq, FinishReason = "cancelled" },
-        _ => new ChatEvent { Type = ChatEvent.Done, GenerationId = generationId, Seq = snapshot.LastSeq, FinishReason = "stop" },
+        "error" => new ChatEvent
+        {
+            Type = ChatEvent.Error,
+            GenerationId = generationId,
+            Seq = snapshot.LastSeq,
+            Code = snapshot.Error?.Code ?? "upstream_error",
+            Message = snapshot.Error?.Message ?? "The answer failed on the server.",
+            Retryable = snapshot.Error?.Retryable ?? true,
+        },
+        "cancelled" => new ChatEvent { Type = ChatEvent.Done, GenerationId = generationId, Seq = snapshot.LastSeq, FinishReason = snapshot.FinishReason ?? "cancelled" },
+        _ => new ChatEvent { Type = ChatEvent.Done, GenerationId = generationId, Seq = snapshot.LastSeq, FinishReason = snapshot.FinishReason ?? "stop" },
     };
 }

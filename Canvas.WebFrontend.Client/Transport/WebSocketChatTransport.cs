@@ -78,6 +78,11 @@ public sealed class WebSocketChatTransport : IChatTransport, IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Opens a socket and asks it to resume a generation that does not exist: the refusal coming back shows that the
+    /// handshake, the sign-in and messages in both directions work, which an opened socket alone does not (a proxy
+    /// may accept the upgrade and then close it or hold its messages).
+    /// </summary>
     /// <inheritdoc/>
     public async Task<TierProbeResult> ProbeAsync(CancellationToken cancellationToken)
     {
@@ -86,8 +91,20 @@ public sealed class WebSocketChatTransport : IChatTransport, IAsyncDisposable
         try
         {
             await ConnectAsync(probe, cancellationToken);
+            await SendAsync(probe, new WebSocketClientMessage("resume") { RequestId = "probe", GenerationId = "g_probe", AfterSeq = -1 }, cancellationToken);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_options.FirstEventTimeout);
+            try
+            {
+                await ReceiveAsync(probe, accepted: false, deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new(Tier, false, $"The WebSocket opened, but no message came back within {_options.FirstEventTimeout.TotalSeconds:0.#} s: a proxy may be holding WebSocket traffic.", clock.Elapsed);
+            }
+
             await probe.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "probe", cancellationToken);
-            return new(Tier, true, $"The WebSocket opened and the chat API accepted it (handshake and sign-in) in {clock.Elapsed.TotalMilliseconds:0} ms.", clock.Elapsed);
+            return new(Tier, true, $"The WebSocket opened, the chat API signed it in and answered in {clock.Elapsed.TotalMilliseconds:0} ms.", clock.Elapsed);
         }
         catch (TransportFailedException failure)
         {

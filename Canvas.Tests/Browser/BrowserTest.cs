@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using Canvas.Tests.Infrastructure;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Canvas.Tests.Browser;
+
+/// <summary>
+/// The base of a browser test class: a fresh browser context per page (its own cookie, so its own anonymous user),
+/// the page's console in the test output, and a screenshot of every page when the test ends, pass or fail, in
+/// <c>TestResults/screenshots/</c> under the test output directory.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public abstract class BrowserTest(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output)
+    : IClassFixture<BrowserChatStack>, IAsyncLifetime
+{
+    private readonly List<(IBrowserContext Context, IPage Page, string Name)> _pages = [];
+
+    /// <summary>Gets the folder screenshots are saved in.</summary>
+    public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    /// <summary>Gets the stack the browser talks to.</summary>
+    protected BrowserChatStack Stack => stack;
+
+    /// <summary>Gets the test output.</summary>
+    protected ITestOutputHelper Output => output;
+
+    /// <inheritdoc/>
+    public Task InitializeAsync() => stack.EnsureStartedAsync(redis.ConnectionString);
+
+    /// <summary>Opens the chat in a new browser context and waits until the agents are loaded.</summary>
+    /// <param name="path">Where to go, relative to the frontend.</param>
+    /// <param name="context">A context to open the page in (another tab of the same browser profile); null for a new one.</param>
+    /// <param name="test">The test's name, for the screenshot file.</param>
+    protected async Task<ChatPage> OpenChatAsync(string path = "/", IBrowserContext? context = null, [CallerMemberName] string test = "")
+    {
+        context ??= await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = stack.Address.ToString(),
+            ViewportSize = new ViewportSize { Width = 1100, Height = 720 },
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        var name = $"{GetType().Name}.{test}" + (_pages.Count == 0 ? "" : $"-{_pages.Count + 1}");
+        page.Console += (_, message) => Log($"[{name} console.{message.Type}] {message.Text}");
+        page.PageError += (_, error) => Log($"[{name} page error] {error}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Log($"[{name}] {response.Status} {response.Request.Method} {response.Url}");
+            }
+        };
+        _pages.Add((context, page, name));
+
+        var chat = new ChatPage(page);
+        await chat.GotoAsync(path);
+        return chat;
+    }
+
+    /// <summary>Saves a screenshot of the page as <paramref name="fileName"/> in <see cref="ScreenshotFolder"/>.</summary>
+    protected static async Task SaveScreenshotAsync(ChatPage chat, string fileName)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        await chat.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, fileName) });
+    }
+
+    /// <inheritdoc/>
+    public async Task DisposeAsync()
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        foreach (var (_, page, name) in _pages)
+        {
+            try
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), Timeout = 5_000 });
+            }
+            catch (PlaywrightException exception)
+            {
+                Log($"No screenshot of {name}: {exception.Message}");
+            }
+        }
+
+        foreach (var context in _pages.Select(entry => entry.Context).Distinct())
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    // The page's console fires on Playwright's thread, possibly after the test has ended.
+    private void Log(string line)
+    {
+        try
+        {
+            output.WriteLine(line);
+        }
+        catch (InvalidOperationException)
+        {
+            // The test is over.
+        }
+    }
+}

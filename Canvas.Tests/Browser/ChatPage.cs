@@ -1,0 +1,86 @@
+using Canvas.WebFrontend.Client.Markdown;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Canvas.Tests.Browser;
+
+/// <summary>The chat UI as a test drives it: through the <c>data-testid</c>s the client exposes.</summary>
+/// <param name="page">The browser page.</param>
+public sealed class ChatPage(IPage page)
+{
+    /// <summary>Gets the browser page.</summary>
+    public IPage Page => page;
+
+    /// <summary>Gets the connection indicator, with its <c>data-tier</c> and <c>data-fallback</c>.</summary>
+    public ILocator Indicator => page.GetByTestId("connection-indicator");
+
+    /// <summary>Gets the indicator's label, for example <c>SSE fallback</c>.</summary>
+    public ILocator IndicatorLabel => page.GetByTestId("connection-label");
+
+    /// <summary>Gets the assistant answers, oldest first.</summary>
+    public ILocator Answers => page.Locator("[data-testid=message][data-role=assistant]");
+
+    /// <summary>Gets the latest answer.</summary>
+    public ILocator LastAnswer => Answers.Last;
+
+    /// <summary>Goes to a path of the frontend and waits until the client has loaded the agents.</summary>
+    public async Task GotoAsync(string path)
+    {
+        await page.GotoAsync(path);
+        await WaitUntilLoadedAsync();
+    }
+
+    /// <summary>Reloads the page and waits until the client has loaded the agents again.</summary>
+    public async Task ReloadAsync()
+    {
+        await page.ReloadAsync();
+        await WaitUntilLoadedAsync();
+    }
+
+    /// <summary>Picks the agent for a new conversation.</summary>
+    public async Task SelectAgentAsync(string agentId)
+    {
+        await page.GetByTestId("agent-select").SelectOptionAsync(agentId);
+        await Expect(page.GetByTestId("agent-select")).ToHaveValueAsync(agentId);
+    }
+
+    /// <summary>Types a message and sends it.</summary>
+    public async Task SendAsync(string message)
+    {
+        await page.GetByTestId("message-input").FillAsync(message);
+        await page.GetByTestId("send-button").ClickAsync();
+    }
+
+    /// <summary>Waits until <paramref name="count"/> answers are shown and the last one has finished streaming.</summary>
+    public async Task WaitForAnswerAsync(int count = 1)
+    {
+        await Expect(Answers).ToHaveCountAsync(count);
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-streaming", "false", new() { Timeout = 30_000 });
+    }
+
+    /// <summary>Gets the text the user sees in an answer (the rendered Markdown's text content).</summary>
+    public Task<string> ShownTextAsync(ILocator answer) =>
+        answer.GetByTestId("message-text").EvaluateAsync<string>("element => element.textContent");
+
+    /// <summary>
+    /// Gets the text the user would see for <paramref name="markdown"/>: the client's own renderer, parsed by this
+    /// browser into an inert template, so the comparison is exact without depending on how HTML is serialised.
+    /// </summary>
+    public Task<string> ExpectedShownTextAsync(string markdown) =>
+        page.EvaluateAsync<string>(
+            "html => { const template = document.createElement('template'); template.innerHTML = html; return template.content.textContent; }",
+            SafeMarkdown.ToHtml(markdown));
+
+    /// <summary>Waits until the latest answer shows some text while still streaming: an answer caught mid-way.</summary>
+    public async Task WaitForPartialAnswerAsync()
+    {
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-streaming", "true");
+        await Expect(LastAnswer.GetByTestId("message-text")).Not.ToBeEmptyAsync();
+    }
+
+    private async Task WaitUntilLoadedAsync()
+    {
+        await Expect(page.GetByTestId("message-input")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-testid=agent-select] option")).Not.ToHaveCountAsync(0);
+    }
+}
