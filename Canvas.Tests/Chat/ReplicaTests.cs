@@ -175,7 +175,8 @@ public sealed class ReplicaTests(RedisServerFixture redis) : IAsyncLifetime
     public async Task CancelOnB_StopsTheUpstreamCallOnA_AndEndsWithFinishReasonCancelled()
     {
         // Arrange
-        _environment.OpenAI.Enqueue(FakeResponse.Default with { Fault = StreamFault.Stall(afterChunks: 3) });
+        // A paced stream, not a stall: the fake notices a client that left only when it next writes.
+        _environment.OpenAI.Enqueue(FakeResponse.Fixture("chat_stream_gpt35_count.sse") with { ChunkDelay = TimeSpan.FromMilliseconds(250) });
         var requestsBefore = _environment.OpenAI.Requests.Count;
         using var onA = _a.ClientFor("alice");
         using var response = await StartSseAsync(onA, "gpt");
