@@ -35,7 +35,7 @@ public static class ChatApi
     {
         var scope = services.Telemetry.StartRequest("chat", Tiers.Sse, fallbackFrom);
         var (meta, error) = await services.StartAsync(
-            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Sse, cancellationToken);
+            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Sse, request.RequestId, cancellationToken);
         if (meta is null)
         {
             scope.Dispose();
@@ -52,7 +52,7 @@ public static class ChatApi
     {
         using var scope = services.Telemetry.StartRequest("chat", Tiers.Rest, fallbackFrom);
         var (meta, error) = await services.StartAsync(
-            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Rest, cancellationToken);
+            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Rest, request.RequestId, cancellationToken);
         if (meta is null)
         {
             return error!.ToProblem();

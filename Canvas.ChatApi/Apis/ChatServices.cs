@@ -25,9 +25,9 @@ public sealed class ChatServices(
     /// </summary>
     public async Task<(MetaEvent? Meta, ChatRequestError? Error)> StartAsync(
         ChatRequestScope scope, string userId, string? agentId, string? conversationId, string? message, string tier,
-        CancellationToken cancellationToken)
+        string? requestId, CancellationToken cancellationToken)
     {
-        var (agent, error) = Validator.Validate(agentId, message, tier);
+        var (agent, error) = Validator.Validate(agentId, message, requestId, tier);
         if (agent is null)
         {
             scope.Refused(error!.Code);
@@ -35,7 +35,7 @@ public sealed class ChatServices(
         }
 
         scope.SetAgent(agent);
-        var outcome = await Runner.StartAsync(new StartGeneration(userId, agent, conversationId, message!, tier), cancellationToken);
+        var outcome = await Runner.StartAsync(new StartGeneration(userId, agent, conversationId, message!, tier, requestId), cancellationToken);
         if (outcome.Meta is not { } meta)
         {
             var missing = ChatRequestError.NotFound("conversation");

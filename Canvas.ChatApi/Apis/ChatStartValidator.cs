@@ -7,9 +7,16 @@ namespace Canvas.ChatApi.Apis;
 /// <summary>Checks a start request the same way on every tier.</summary>
 public sealed class ChatStartValidator(AgentCatalog agents, IOptions<ChatLimitsOptions> limits)
 {
+    private const int MaxRequestIdLength = 128;
+
     /// <summary>Returns the agent to ask, or why the request is refused.</summary>
-    public (Agent? Agent, ChatRequestError? Error) Validate(string? agentId, string? message, string tier)
+    public (Agent? Agent, ChatRequestError? Error) Validate(string? agentId, string? message, string? requestId, string tier)
     {
+        if (requestId is { Length: > MaxRequestIdLength })
+        {
+            return (null, new(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, $"requestId may have at most {MaxRequestIdLength} characters."));
+        }
+
         if (string.IsNullOrWhiteSpace(agentId))
         {
             return (null, new(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, "agentId is required."));

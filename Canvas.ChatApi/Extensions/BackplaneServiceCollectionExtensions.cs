@@ -2,6 +2,7 @@ using System.Net;
 using Canvas.ChatApi.Auth;
 using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Conversations;
+using Canvas.ChatApi.Generations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -37,6 +38,7 @@ public static class BackplaneServiceCollectionExtensions
             services.TryAddSingleton<IGenerationBackplane, InProcessGenerationBackplane>();
             services.TryAddSingleton<IConversationStore, InMemoryConversationStore>();
             services.TryAddSingleton<IWebSocketTicketStore, InMemoryWebSocketTicketStore>();
+            services.TryAddSingleton<IStartRequestLedger, InMemoryStartRequestLedger>();
             services.AddHostedService(provider => new StorageModeReporter(
                 provider.GetRequiredService<ILogger<StorageModeReporter>>(), redisEndpoints: null));
             return builder;
@@ -56,6 +58,7 @@ public static class BackplaneServiceCollectionExtensions
         services.TryAddSingleton<IGenerationBackplane, RedisGenerationBackplane>();
         services.TryAddSingleton<IConversationStore, RedisConversationStore>();
         services.TryAddSingleton<IWebSocketTicketStore, RedisWebSocketTicketStore>();
+        services.TryAddSingleton<IStartRequestLedger, RedisStartRequestLedger>();
         services.AddHealthChecks().AddCheck<RedisHealthCheck>(RedisConnectionName, tags: ["ready"]);
         services.AddHostedService(provider => new StorageModeReporter(
             provider.GetRequiredService<ILogger<StorageModeReporter>>(),

@@ -19,12 +19,15 @@ public sealed partial class GenerationRunner(
     IServiceProvider services,
     IGenerationBackplane backplane,
     IConversationStore conversations,
+    IStartRequestLedger startRequests,
     IOptions<BackplaneOptions> backplaneOptions,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<GenerationRunner> logger) : IHostedService
 {
     private const int TitleLength = 60;
+    private static readonly TimeSpan RetryWindow = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan RetryWaitForMeta = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, RunningGeneration> _running = new();
 
     /// <summary>
@@ -35,6 +38,16 @@ public sealed partial class GenerationRunner(
     /// <param name="cancellationToken">Cancels the start until the message is accepted; never the generation.</param>
     public async Task<StartOutcome> StartAsync(StartGeneration command, CancellationToken cancellationToken)
     {
+        var generationId = Ids.NewGenerationId();
+        if (command.RetryKey is { } retryKey
+            && await startRequests.ClaimAsync(command.UserId, retryKey, generationId, RetryWindow, cancellationToken) is var claimed
+            && claimed != generationId
+            && await StartedMetaAsync(claimed, cancellationToken) is { } earlier)
+        {
+            LogRetryJoined(claimed, command.Tier);
+            return StartOutcome.Started(earlier);
+        }
+
         var conversation = command.ConversationId is null
             ? await conversations.CreateAsync(command.UserId, command.Agent.Id, TitleOf(command.Message), cancellationToken)
             : await conversations.GetAsync(command.UserId, command.ConversationId, cancellationToken);
@@ -43,7 +56,6 @@ public sealed partial class GenerationRunner(
             return StartOutcome.NoSuchConversation;
         }
 
-        var generationId = Ids.NewGenerationId();
         var now = time.GetUtcNow();
         var userMessage = new ConversationMessage(ConversationMessage.UserRole, command.Message, now, command.Agent.Id, generationId);
         if (!await conversations.AppendAsync(command.UserId, conversation.Id, userMessage, cancellationToken))
@@ -73,6 +85,29 @@ public sealed partial class GenerationRunner(
         // Task.Run keeps the caller's Activity as parent, so the GenAI span sits under the `chat <tier>` span.
         run.Completion = Task.Run(() => RunAsync(run), CancellationToken.None);
         return StartOutcome.Started(meta);
+    }
+
+    /// <summary>
+    /// Returns the <c>meta</c> of a generation an earlier attempt of the same request started, waiting briefly for an
+    /// attempt still on its way; null when that attempt never got as far (the retry then starts afresh).
+    /// </summary>
+    private async Task<MetaEvent?> StartedMetaAsync(string generationId, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + RetryWaitForMeta;
+        while (true)
+        {
+            if ((await backplane.ReadStoredAsync(generationId, cancellationToken)).FirstOrDefault() is MetaEvent meta)
+            {
+                return meta;
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
+        }
     }
 
     private async Task RunAsync(RunningGeneration run)
@@ -270,6 +305,9 @@ public sealed partial class GenerationRunner(
 
     [LoggerMessage(5, LogLevel.Warning, "Heartbeat of generation {GenerationId} failed.")]
     private partial void LogHeartbeatFailed(Exception exception, string generationId);
+
+    [LoggerMessage(7, LogLevel.Information, "A retried start joined generation {GenerationId} over {Tier}.")]
+    private partial void LogRetryJoined(string generationId, string tier);
 
     [LoggerMessage(6, LogLevel.Error, "The runner of generation {GenerationId} failed.")]
     private partial void LogRunnerFailed(Exception exception, string generationId);

@@ -207,6 +207,29 @@ public sealed class ReplicaTests(RedisServerFixture redis) : IAsyncLifetime
         Assert.Equal(ChatDriver.TextOf(seen), stored.Messages[^1].Text);
     }
 
+    [Fact]
+    public async Task StartRetriedOnB_WithTheSameRequestId_JoinsTheAnswerStartedOnA()
+    {
+        // Arrange
+        _environment.OpenAI.Enqueue(SlowAnswer);
+        using var onA = _a.ClientFor("alice");
+        using var onB = _b.ClientFor("alice");
+        var requestsBefore = _environment.OpenAI.Requests.Count;
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse") { Content = JsonContent.Create(new { agentId = "gpt", message = "Count from 1 to 5", requestId = "q-1" }) })
+        using (var dropped = await onA.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            dropped.EnsureSuccessStatusCode();
+        }
+
+        // Act
+        var retried = await ChatDriver.AskOverSseAsync(onB, "gpt", "Count from 1 to 5", requestId: "q-1");
+
+        // Assert
+        ChatDriver.AssertWellFormed(retried);
+        Assert.Equal(FixtureTranscript.OpenAI("chat_stream_gpt35_count.sse").Text, ChatDriver.TextOf(retried));
+        Assert.Equal(requestsBefore + 1, _environment.OpenAI.Requests.Count);
+    }
+
     private static async Task<HttpResponseMessage> StartSseAsync(HttpClient client, string agentId)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse")

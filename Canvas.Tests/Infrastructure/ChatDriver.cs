@@ -12,11 +12,11 @@ public static class ChatDriver
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     public static async Task<List<GenerationEvent>> AskOverSseAsync(HttpClient client, string agentId, string message,
-        string? conversationId = null, string? fallbackFrom = null)
+        string? conversationId = null, string? fallbackFrom = null, string? requestId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse")
         {
-            Content = JsonContent.Create(new { agentId, conversationId, message }),
+            Content = JsonContent.Create(new { agentId, conversationId, message, requestId }),
         };
         if (fallbackFrom is not null)
         {

@@ -6,7 +6,14 @@ namespace Canvas.WebFrontend.Client.Transport;
 /// <param name="AgentId">The agent.</param>
 /// <param name="ConversationId">The conversation; null starts a new one.</param>
 /// <param name="Message">The user's message.</param>
-public sealed record ChatStart(string AgentId, string? ConversationId, string Message);
+public sealed record ChatStart(string AgentId, string? ConversationId, string Message)
+{
+    /// <summary>
+    /// Gets the id every tier's start of this answer carries: when a connection drops before <c>meta</c> and the
+    /// client starts again on another tier, the server continues the same answer instead of starting a second.
+    /// </summary>
+    public string RequestId { get; init; } = Guid.NewGuid().ToString("N");
+}
 
 /// <summary>Where a generation's stream stands on the client: the last event seen and the text received.</summary>
 /// <param name="GenerationId">The generation.</param>
@@ -18,7 +25,8 @@ public sealed record ResumePoint(string GenerationId, long AfterSeq, int TextLen
 internal sealed record ChatStartBody(
     string AgentId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ConversationId,
-    string Message);
+    string Message,
+    string RequestId);
 
 /// <summary>A client → server WebSocket message (PROTOCOL.md, "WebSocket messages").</summary>
 internal sealed record WebSocketClientMessage(string Type)

@@ -22,7 +22,6 @@ public sealed class WebSocketChatTransport : IChatTransport, IAsyncDisposable
     private readonly SemaphoreSlim _answer = new(1, 1);
     private readonly SemaphoreSlim _send = new(1, 1);
     private ClientWebSocket? _socket;
-    private int _requestCounter;
 
     /// <summary>Creates the transport.</summary>
     /// <param name="baseAddress">The frontend's origin (<c>https://host/</c>); the socket goes to <c>wss://host/api/chat/ws</c>.</param>
@@ -47,7 +46,7 @@ public sealed class WebSocketChatTransport : IChatTransport, IAsyncDisposable
     /// <inheritdoc/>
     public IAsyncEnumerable<ChatEvent> StartAsync(ChatStart start, TransportTier? fallbackFrom, CancellationToken cancellationToken)
     {
-        var requestId = "r" + Interlocked.Increment(ref _requestCounter);
+        var requestId = start.RequestId;
         var message = new WebSocketClientMessage("start")
         {
             RequestId = requestId,
