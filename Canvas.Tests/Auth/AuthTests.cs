@@ -12,23 +12,15 @@ using Canvas.Tests.Infrastructure;
 namespace Canvas.Tests.Auth;
 
 /// <summary>Who may call, what a refused caller is told, and that one user never sees another's data.</summary>
-public sealed class AuthTests : IAsyncLifetime
+public sealed class AuthTests : ChatApiTest
 {
     private const string ApiToken = "cnv_machine-client-token-for-tests";
-    private ChatEnvironment _environment = null!;
-    private ChatApiHost _api = null!;
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        _environment = await ChatEnvironment.StartAsync();
-        _api = _environment.StartInstance(new Dictionary<string, string?>
-        {
-            ["Canvas:Auth:ApiTokens:0:UserId"] = "robot",
-            ["Canvas:Auth:ApiTokens:0:Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiToken))),
-        });
-    }
-
-    public async Task DisposeAsync() => await _environment.DisposeAsync();
+        ["Canvas:Auth:ApiTokens:0:UserId"] = "robot",
+        ["Canvas:Auth:ApiTokens:0:Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiToken))),
+    };
 
     public static TheoryData<string, string> RefusedTokens => new()
     {
@@ -45,7 +37,7 @@ public sealed class AuthTests : IAsyncLifetime
     public async Task Request_WithoutAValidToken_Is401ProblemDetailsSayingWhy(string token, string reason)
     {
         // Arrange
-        using var client = _api.AnonymousClient();
+        using var client = Api.AnonymousClient();
         var bearer = token switch
         {
             "none" => null,
@@ -77,13 +69,13 @@ public sealed class AuthTests : IAsyncLifetime
     public async Task Request_WithAConfiguredApiToken_ActsAsItsUser()
     {
         // Arrange
-        using var client = _api.AnonymousClient();
+        using var client = Api.AnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
 
         // Act
         var events = await ChatDriver.AskOverSseAsync(client, "gpt", "hello");
         using var robots = await client.GetAsync($"/api/conversations/{((MetaEvent)events[0]).ConversationId}");
-        using var alices = await _api.ClientFor("alice").GetAsync($"/api/conversations/{((MetaEvent)events[0]).ConversationId}");
+        using var alices = await Api.ClientFor("alice").GetAsync($"/api/conversations/{((MetaEvent)events[0]).ConversationId}");
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, robots.StatusCode);
@@ -94,8 +86,8 @@ public sealed class AuthTests : IAsyncLifetime
     public async Task AnotherUsersIds_AreNotFoundOnEveryEndpoint()
     {
         // Arrange
-        using var alice = _api.ClientFor("alice");
-        using var mallory = _api.ClientFor("mallory");
+        using var alice = Api.ClientFor("alice");
+        using var mallory = Api.ClientFor("mallory");
         var events = await ChatDriver.AskOverSseAsync(alice, "gpt", "secret plans");
         var meta = (MetaEvent)events[0];
 
@@ -121,9 +113,9 @@ public sealed class AuthTests : IAsyncLifetime
     public async Task AnotherUsersGeneration_OverWebSocket_ResumeAndCancelAreNotFound()
     {
         // Arrange
-        using var alice = _api.ClientFor("alice");
+        using var alice = Api.ClientFor("alice");
         var generationId = ((MetaEvent)(await ChatDriver.AskOverSseAsync(alice, "gpt", "hi"))[0]).GenerationId;
-        await using var mallory = await ChatSocketClient.ConnectAsync(_api.WebSocketUri(), TestTokens.For("mallory"));
+        await using var mallory = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), TestTokens.For("mallory"));
 
         // Act
         await mallory.SendAsync(new { type = "resume", generationId, afterSeq = 0 });
@@ -140,9 +132,9 @@ public sealed class AuthTests : IAsyncLifetime
     public async Task WebSocketTicket_WorksOnceAndIsRefusedOnReuseWithAReason()
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
         var ticket = (await (await client.PostAsync("/api/chat/ws-ticket", null)).Content.ReadFromJsonAsync<JsonObject>())!["ticket"]!.GetValue<string>();
-        var uri = _api.WebSocketUri($"ticket={Uri.EscapeDataString(ticket)}");
+        var uri = Api.WebSocketUri($"ticket={Uri.EscapeDataString(ticket)}");
 
         // Act
         await using var first = await ChatSocketClient.ConnectAsync(uri, bearerToken: null);
@@ -163,7 +155,7 @@ public sealed class AuthTests : IAsyncLifetime
     public async Task WebSocket_WithoutCredentials_IsClosedWithPolicyViolationSayingWhy()
     {
         // Arrange
-        await using var socket = await ChatSocketClient.ConnectAsync(_api.WebSocketUri(), bearerToken: null);
+        await using var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), bearerToken: null);
 
         // Act
         var message = await socket.ReceiveAsync();
@@ -178,18 +170,18 @@ public sealed class AuthTests : IAsyncLifetime
     public async Task WebSocketTicket_NeverAppearsInTheLogs()
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
         var ticket = (await (await client.PostAsync("/api/chat/ws-ticket", null)).Content.ReadFromJsonAsync<JsonObject>())!["ticket"]!.GetValue<string>();
 
         // Act
-        await using (var socket = await ChatSocketClient.ConnectAsync(_api.WebSocketUri($"ticket={ticket}"), bearerToken: null))
+        await using (var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri($"ticket={ticket}"), bearerToken: null))
         {
             await socket.SendAsync(new { type = "start", requestId = "r1", agentId = "gpt", message = "hi" });
             await socket.ReceiveUntilTerminalAsync();
         }
 
         // Assert
-        Assert.NotEmpty(_api.Logs.Lines);
-        Assert.DoesNotContain(_api.Logs.Lines, line => line.Contains(ticket, StringComparison.Ordinal));
+        Assert.NotEmpty(Api.Logs.Lines);
+        Assert.DoesNotContain(Api.Logs.Lines, line => line.Contains(ticket, StringComparison.Ordinal));
     }
 }

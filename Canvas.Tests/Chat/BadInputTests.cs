@@ -8,23 +8,14 @@ using Canvas.Tests.Infrastructure;
 namespace Canvas.Tests.Chat;
 
 /// <summary>Bad input gets a clear error with a code, and nothing already accepted is lost.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests : ChatApiTest
 {
-    private ChatEnvironment _environment = null!;
-    private ChatApiHost _api = null!;
-
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        _environment = await ChatEnvironment.StartAsync();
-        _api = _environment.StartInstance(new Dictionary<string, string?>
-        {
-            ["Canvas:Limits:MaxMessageChars"] = "100",
-            ["Canvas:Limits:MaxRequestBodyBytes"] = "2048",
-            ["Canvas:Limits:MaxWebSocketMessageBytes"] = "4096",
-        });
-    }
-
-    public async Task DisposeAsync() => await _environment.DisposeAsync();
+        ["Canvas:Limits:MaxMessageChars"] = "100",
+        ["Canvas:Limits:MaxRequestBodyBytes"] = "2048",
+        ["Canvas:Limits:MaxWebSocketMessageBytes"] = "4096",
+    };
 
     [Theory]
     [InlineData("/api/chat/sse")]
@@ -32,7 +23,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task Start_MalformedJson_IsProblemDetailsWithInvalidJson(string path)
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
 
         // Act
         using var response = await client.PostAsync(path, new StringContent("{\"agentId\": \"gpt\", ", Encoding.UTF8, "application/json"));
@@ -48,7 +39,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task StartSse_InvalidRequest_IsProblemDetailsWithItsCode(string? agentId, string message, string code)
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
 
         // Act
         using var response = await client.PostAsJsonAsync("/api/chat/sse", new { agentId, message });
@@ -61,7 +52,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task StartSse_MessageOverTheLimit_IsMessageTooLong()
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
 
         // Act
         using var response = await client.PostAsJsonAsync("/api/chat/sse", new { agentId = "gpt", message = new string('x', 101) });
@@ -75,7 +66,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task StartSse_BodyOverTheSizeLimit_IsRequestTooLarge()
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
 
         // Act
         using var response = await client.PostAsJsonAsync("/api/chat/sse", new { agentId = "gpt", message = new string('x', 4000) });
@@ -88,22 +79,22 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task StartSse_UnknownConversation_IsNotFoundAndStartsNothing()
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
-        var requestsBefore = _environment.OpenAI.Requests.Count;
+        using var client = Api.ClientFor("alice");
+        var requestsBefore = Environment.OpenAI.Requests.Count;
 
         // Act
         using var response = await client.PostAsJsonAsync("/api/chat/sse", new { agentId = "gpt", conversationId = "c_doesnotexist", message = "hi" });
 
         // Assert
         await AssertProblemAsync(response, HttpStatusCode.NotFound, ErrorCodes.NotFound);
-        Assert.Equal(requestsBefore, _environment.OpenAI.Requests.Count);
+        Assert.Equal(requestsBefore, Environment.OpenAI.Requests.Count);
     }
 
     [Fact]
     public async Task WebSocketStart_ForAnOllamaAgent_IsRefusedWithTransportNotSupported()
     {
         // Arrange
-        await using var socket = await ChatSocketClient.ConnectAsync(_api.WebSocketUri(), TestTokens.For("alice"));
+        await using var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), TestTokens.For("alice"));
 
         // Act
         await socket.SendAsync(new { type = "start", requestId = "r7", agentId = "local", message = "hi" });
@@ -120,7 +111,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task WebSocket_BadFrames_GetErrorsAndTheSocketStaysOpenForTheNextAnswer()
     {
         // Arrange
-        await using var socket = await ChatSocketClient.ConnectAsync(_api.WebSocketUri(), TestTokens.For("alice"));
+        await using var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), TestTokens.For("alice"));
 
         // Act
         await socket.SendTextAsync("this is not json");
@@ -144,7 +135,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task WebSocket_MessageOverTheSizeLimit_ClosesWithMessageTooBig()
     {
         // Arrange
-        await using var socket = await ChatSocketClient.ConnectAsync(_api.WebSocketUri(), TestTokens.For("alice"));
+        await using var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), TestTokens.For("alice"));
 
         // Act
         await socket.SendAsync(new { type = "start", requestId = "r1", agentId = "gpt", message = new string('x', 8000) });
@@ -159,7 +150,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task WebSocketEndpoint_PlainHttpRequest_IsProblemDetails()
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
 
         // Act
         using var response = await client.GetAsync("/api/chat/ws");

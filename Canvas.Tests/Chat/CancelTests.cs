@@ -6,24 +6,15 @@ using Canvas.Tests.Infrastructure;
 namespace Canvas.Tests.Chat;
 
 /// <summary>Stop ends an answer at once for every provider, even while the provider is silent.</summary>
-public sealed class CancelTests : IAsyncLifetime
+public sealed class CancelTests : ChatApiTest
 {
-    private ChatEnvironment _environment = null!;
-    private ChatApiHost _api = null!;
-
-    public async Task InitializeAsync()
+    // Idle timeouts far longer than the test's bound: the cancel must not wait for them.
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        _environment = await ChatEnvironment.StartAsync();
-        // Idle timeouts far longer than the test's bound: the cancel must not wait for them.
-        _api = _environment.StartInstance(new Dictionary<string, string?>
-        {
-            ["Canvas:Providers:Ollama:IdleTimeout"] = "00:10:00",
-            ["Canvas:Providers:OpenAI:IdleTimeout"] = "00:10:00",
-            ["Canvas:Providers:Anthropic:IdleTimeout"] = "00:10:00",
-        });
-    }
-
-    public async Task DisposeAsync() => await _environment.DisposeAsync();
+        ["Canvas:Providers:Ollama:IdleTimeout"] = "00:10:00",
+        ["Canvas:Providers:OpenAI:IdleTimeout"] = "00:10:00",
+        ["Canvas:Providers:Anthropic:IdleTimeout"] = "00:10:00",
+    };
 
     [Theory]
     [InlineData("local")]
@@ -32,8 +23,8 @@ public sealed class CancelTests : IAsyncLifetime
     public async Task Cancel_WhileTheProviderIsSilent_EndsWithCancelledAndKeepsThePartialAnswer(string agentId)
     {
         // Arrange
-        _environment.UpstreamOf(agentId).Enqueue(FakeResponse.Default with { Fault = StreamFault.Stall(afterChunks: 3) });
-        using var client = _api.ClientFor("alice");
+        Environment.UpstreamOf(agentId).Enqueue(FakeResponse.Default with { Fault = StreamFault.Stall(afterChunks: 3) });
+        using var client = Api.ClientFor("alice");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse") { Content = JsonContent.Create(new { agentId, message = "Count" }) };
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var events = SseReader.ReadEventsAsync(response).GetAsyncEnumerator();

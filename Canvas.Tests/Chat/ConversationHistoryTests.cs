@@ -7,19 +7,8 @@ using Canvas.Tests.Infrastructure;
 namespace Canvas.Tests.Chat;
 
 /// <summary>Multi-turn: the provider sees the agent's system prompt and the whole conversation.</summary>
-public sealed class ConversationHistoryTests : IAsyncLifetime
+public sealed class ConversationHistoryTests : ChatApiTest
 {
-    private ChatEnvironment _environment = null!;
-    private ChatApiHost _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _environment = await ChatEnvironment.StartAsync();
-        _api = _environment.StartInstance();
-    }
-
-    public async Task DisposeAsync() => await _environment.DisposeAsync();
-
     [Theory]
     [InlineData("local")]
     [InlineData("gpt")]
@@ -27,8 +16,8 @@ public sealed class ConversationHistoryTests : IAsyncLifetime
     public async Task SecondMessage_SendsSystemPromptAndEarlierTurnsToTheProvider(string agentId)
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
-        var upstream = _environment.UpstreamOf(agentId);
+        using var client = Api.ClientFor("alice");
+        var upstream = Environment.UpstreamOf(agentId);
         var first = await ChatDriver.AskOverSseAsync(client, agentId, "first question");
         var conversationId = ((MetaEvent)first[0]).ConversationId;
 
@@ -48,7 +37,7 @@ public sealed class ConversationHistoryTests : IAsyncLifetime
     public async Task Conversations_AreListedNewestFirstAndCanBeDeleted()
     {
         // Arrange
-        using var client = _api.ClientFor("dora");
+        using var client = Api.ClientFor("dora");
         var older = ((MetaEvent)(await ChatDriver.AskOverSseAsync(client, "gpt", "older"))[0]).ConversationId;
         var newer = ((MetaEvent)(await ChatDriver.AskOverSseAsync(client, "gpt", "newer"))[0]).ConversationId;
 
@@ -68,7 +57,7 @@ public sealed class ConversationHistoryTests : IAsyncLifetime
     public async Task UserMessage_RecordsTheGenerationAnsweringIt_SoAnotherTabCanFollow()
     {
         // Arrange
-        using var client = _api.ClientFor("erin");
+        using var client = Api.ClientFor("erin");
 
         // Act
         var events = await ChatDriver.AskOverSseAsync(client, "gpt", "hello");

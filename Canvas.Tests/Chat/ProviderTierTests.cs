@@ -5,25 +5,14 @@ using Canvas.Tests.Infrastructure;
 namespace Canvas.Tests.Chat;
 
 /// <summary>Every provider over every tier it allows yields exactly the recorded answer, framed the same way.</summary>
-public sealed class ProviderTierTests : IAsyncLifetime
+public sealed class ProviderTierTests : ChatApiTest
 {
-    private ChatEnvironment _environment = null!;
-    private ChatApiHost _api = null!;
-
     public static TheoryData<string, string> AllowedTiers => new()
     {
         { "local", "sse" }, { "local", "rest" },
         { "gpt", "websocket" }, { "gpt", "sse" }, { "gpt", "rest" },
         { "claude", "websocket" }, { "claude", "sse" }, { "claude", "rest" },
     };
-
-    public async Task InitializeAsync()
-    {
-        _environment = await ChatEnvironment.StartAsync();
-        _api = _environment.StartInstance();
-    }
-
-    public async Task DisposeAsync() => await _environment.DisposeAsync();
 
     [Theory]
     [MemberData(nameof(AllowedTiers))]
@@ -53,7 +42,7 @@ public sealed class ProviderTierTests : IAsyncLifetime
     public async Task Answer_OverEachAllowedTier_IsStoredInTheConversation(string agentId, string tier)
     {
         // Arrange
-        using var client = _api.ClientFor("bob");
+        using var client = Api.ClientFor("bob");
 
         // Act
         var events = await AskAsync("bob", agentId, tier);
@@ -70,8 +59,8 @@ public sealed class ProviderTierTests : IAsyncLifetime
     public async Task Answer_SplitAtRandomBytesInsideUtf8Sequences_IsStillExact()
     {
         // Arrange: the thinking recording is long and full of multi-byte characters.
-        _environment.Ollama.Enqueue(FakeResponse.Fixture("chat_stream_thinking_cloud.ndjson") with { Chunking = StreamChunking.RandomOffsets(seed: 7, maxBytes: 5) });
-        using var client = _api.ClientFor("carol");
+        Environment.Ollama.Enqueue(FakeResponse.Fixture("chat_stream_thinking_cloud.ndjson") with { Chunking = StreamChunking.RandomOffsets(seed: 7, maxBytes: 5) });
+        using var client = Api.ClientFor("carol");
 
         // Act
         var events = await ChatDriver.AskOverSseAsync(client, "local", "Count from 1 to 5");
@@ -84,13 +73,13 @@ public sealed class ProviderTierTests : IAsyncLifetime
     private async Task<List<GenerationEvent>> AskAsync(string userId, string agentId, string tier)
     {
         const string message = "Count from 1 to 5";
-        using var client = _api.ClientFor(userId);
+        using var client = Api.ClientFor(userId);
         switch (tier)
         {
             case "sse":
                 return await ChatDriver.AskOverSseAsync(client, agentId, message);
             case "websocket":
-                return await ChatDriver.AskOverWebSocketAsync(_api, userId, agentId, message);
+                return await ChatDriver.AskOverWebSocketAsync(Api, userId, agentId, message);
             default:
                 var (answer, problem) = await ChatDriver.AskOverRestAsync(client, agentId, message);
                 Assert.True(answer is not null, problem?.ToJsonString());

@@ -5,24 +5,16 @@ using Canvas.Tests.Infrastructure;
 namespace Canvas.Tests.Chat;
 
 /// <summary>The SSE path is safe behind proxies: unbuffered, uncompressed, uncached, kept alive.</summary>
-public sealed class SseFramingTests : IAsyncLifetime
+public sealed class SseFramingTests : ChatApiTest
 {
-    private ChatEnvironment _environment = null!;
-    private ChatApiHost _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _environment = await ChatEnvironment.StartAsync();
-        _api = _environment.StartInstance(new Dictionary<string, string?> { ["Canvas:Limits:SseKeepAlive"] = "00:00:00.200" });
-    }
-
-    public async Task DisposeAsync() => await _environment.DisposeAsync();
+    protected override IReadOnlyDictionary<string, string?> Settings =>
+        new Dictionary<string, string?> { ["Canvas:Limits:SseKeepAlive"] = "00:00:00.200" };
 
     [Fact]
     public async Task StartSse_Response_TellsProxiesNotToBufferCacheOrCompress()
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
         client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("gzip, br");
 
         // Act
@@ -39,7 +31,7 @@ public sealed class SseFramingTests : IAsyncLifetime
     public async Task StartSse_Frames_CarrySeqAsIdAndTypeAsEvent()
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
 
         // Act
         using var response = await client.PostAsJsonAsync("/api/chat/sse", new { agentId = "gpt", message = "hi" });
@@ -59,8 +51,8 @@ public sealed class SseFramingTests : IAsyncLifetime
     public async Task StartSse_QuietUpstream_GetsKeepAliveCommentsWhileWaiting()
     {
         // Arrange: the upstream pauses a second between chunks, five keep-alive intervals.
-        _environment.OpenAI.Enqueue(FakeResponse.Fixture("chat_stream_gpt35_count.sse") with { ChunkDelay = TimeSpan.FromSeconds(1) });
-        using var client = _api.ClientFor("alice");
+        Environment.OpenAI.Enqueue(FakeResponse.Fixture("chat_stream_gpt35_count.sse") with { ChunkDelay = TimeSpan.FromSeconds(1) });
+        using var client = Api.ClientFor("alice");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse") { Content = JsonContent.Create(new { agentId = "gpt", message = "hi" }) };
 
         // Act

@@ -9,26 +9,15 @@ namespace Canvas.Tests.Chat;
 /// A start retried with the same request id continues the answer the first attempt started: a connection that drops
 /// before <c>meta</c> arrives never makes a second answer.
 /// </summary>
-public sealed class StartRetryTests : IAsyncLifetime
+public sealed class StartRetryTests : ChatApiTest
 {
-    private ChatEnvironment _environment = null!;
-    private ChatApiHost _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _environment = await ChatEnvironment.StartAsync();
-        _api = _environment.StartInstance();
-    }
-
-    public async Task DisposeAsync() => await _environment.DisposeAsync();
-
     [Fact]
     public async Task WebSocketDropped_RetriedOverSseWithTheSameRequestId_ContinuesTheSameAnswer()
     {
         // Arrange
-        _environment.OpenAI.Enqueue(FakeResponse.Default with { ChunkDelay = TimeSpan.FromMilliseconds(30) });
-        var upstreamCallsBefore = _environment.OpenAI.Requests.Count;
-        await using (var socket = await ChatSocketClient.ConnectAsync(_api.WebSocketUri(), TestTokens.For("alice")))
+        Environment.OpenAI.Enqueue(FakeResponse.Default with { ChunkDelay = TimeSpan.FromMilliseconds(30) });
+        var upstreamCallsBefore = Environment.OpenAI.Requests.Count;
+        await using (var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), TestTokens.For("alice")))
         {
             await socket.SendAsync(new { type = "start", requestId = "answer-7f3a", agentId = "gpt", message = "Count from 1 to 5" });
             // The server has started the answer; the client may not have seen that before the drop.
@@ -37,13 +26,13 @@ public sealed class StartRetryTests : IAsyncLifetime
         }
 
         // Act
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
         var events = await ChatDriver.AskOverSseAsync(client, "gpt", "Count from 1 to 5", requestId: "answer-7f3a");
 
         // Assert
         ChatDriver.AssertWellFormed(events);
         Assert.Equal(FixtureTranscript.OpenAI("chat_stream_basic_usage.sse").Text, ChatDriver.TextOf(events));
-        Assert.Equal(upstreamCallsBefore + 1, _environment.OpenAI.Requests.Count);
+        Assert.Equal(upstreamCallsBefore + 1, Environment.OpenAI.Requests.Count);
         var conversation = await ConversationAssertions.GetAsync(client, ((MetaEvent)events[0]).ConversationId);
         Assert.Equal(["user", "assistant"], conversation.Messages.Select(m => m.Role));
     }
@@ -52,7 +41,7 @@ public sealed class StartRetryTests : IAsyncLifetime
     public async Task SameRequestIdWithAnotherMessage_StartsANewAnswer()
     {
         // Arrange: a client whose request counter restarted reuses ids for different questions.
-        using var client = _api.ClientFor("bob");
+        using var client = Api.ClientFor("bob");
         var first = await ChatDriver.AskOverSseAsync(client, "gpt", "first question", requestId: "r1");
 
         // Act
@@ -66,7 +55,7 @@ public sealed class StartRetryTests : IAsyncLifetime
     public async Task RequestIdOverTheLimit_IsRefused()
     {
         // Arrange
-        using var client = _api.ClientFor("bob");
+        using var client = Api.ClientFor("bob");
 
         // Act
         using var response = await client.PostAsJsonAsync("/api/chat/sse", new { agentId = "gpt", message = "hi", requestId = new string('r', 129) });

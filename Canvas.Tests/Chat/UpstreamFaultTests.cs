@@ -8,11 +8,8 @@ namespace Canvas.Tests.Chat;
 /// Each way an upstream fails gives the client a clear <c>error</c> event as the last event, never a hang, and leaves
 /// the conversation consistent: the partial answer is stored, marked as ended by an error.
 /// </summary>
-public sealed class UpstreamFaultTests : IAsyncLifetime
+public sealed class UpstreamFaultTests : ChatApiTest
 {
-    private ChatEnvironment _environment = null!;
-    private ChatApiHost _api = null!;
-
     public static TheoryData<string, string, string, bool> Faults()
     {
         var data = new TheoryData<string, string, string, bool>();
@@ -33,26 +30,20 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
         return data;
     }
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        _environment = await ChatEnvironment.StartAsync();
-        _api = _environment.StartInstance(new Dictionary<string, string?>
-        {
-            ["Canvas:Providers:Ollama:IdleTimeout"] = "00:00:01",
-            ["Canvas:Providers:OpenAI:IdleTimeout"] = "00:00:01",
-            ["Canvas:Providers:Anthropic:IdleTimeout"] = "00:00:01",
-        });
-    }
-
-    public async Task DisposeAsync() => await _environment.DisposeAsync();
+        ["Canvas:Providers:Ollama:IdleTimeout"] = "00:00:01",
+        ["Canvas:Providers:OpenAI:IdleTimeout"] = "00:00:01",
+        ["Canvas:Providers:Anthropic:IdleTimeout"] = "00:00:01",
+    };
 
     [Theory]
     [MemberData(nameof(Faults))]
     public async Task UpstreamFault_EndsWithAClearErrorEvent_AndKeepsThePartialAnswer(string agentId, string fault, string code, bool retryable)
     {
         // Arrange
-        _environment.UpstreamOf(agentId).Enqueue(Response(fault));
-        using var client = _api.ClientFor("alice");
+        Environment.UpstreamOf(agentId).Enqueue(Response(fault));
+        using var client = Api.ClientFor("alice");
 
         // Act
         var events = await ChatDriver.AskOverSseAsync(client, agentId, "Count from 1 to 5");
@@ -75,8 +66,8 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
     public async Task RateLimit_CarriesTheUpstreamsRetryAfter()
     {
         // Arrange
-        _environment.OpenAI.Enqueue(FakeResponse.RateLimited(retryAfterSeconds: 7));
-        using var client = _api.ClientFor("alice");
+        Environment.OpenAI.Enqueue(FakeResponse.RateLimited(retryAfterSeconds: 7));
+        using var client = Api.ClientFor("alice");
 
         // Act
         var events = await ChatDriver.AskOverSseAsync(client, "gpt", "hi");
@@ -89,8 +80,8 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
     public async Task AfterAFailure_TheNextMessageInTheConversationStillWorks()
     {
         // Arrange
-        _environment.OpenAI.Enqueue(FakeResponse.Default with { Fault = StreamFault.Cut(afterChunks: 3) });
-        using var client = _api.ClientFor("alice");
+        Environment.OpenAI.Enqueue(FakeResponse.Default with { Fault = StreamFault.Cut(afterChunks: 3) });
+        using var client = Api.ClientFor("alice");
         var failed = await ChatDriver.AskOverSseAsync(client, "gpt", "first");
 
         // Act

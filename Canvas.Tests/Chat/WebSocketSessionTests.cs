@@ -6,26 +6,15 @@ using Canvas.Tests.Infrastructure;
 namespace Canvas.Tests.Chat;
 
 /// <summary>One socket carries many answers, and Stop travels on it.</summary>
-public sealed class WebSocketSessionTests : IAsyncLifetime
+public sealed class WebSocketSessionTests : ChatApiTest
 {
-    private ChatEnvironment _environment = null!;
-    private ChatApiHost _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _environment = await ChatEnvironment.StartAsync();
-        _api = _environment.StartInstance();
-    }
-
-    public async Task DisposeAsync() => await _environment.DisposeAsync();
-
     [Fact]
     public async Task TwoAnswersAtOnceOnOneSocket_EachArrivesWholeAndInOrder()
     {
         // Arrange
-        _environment.OpenAI.Enqueue(FakeResponse.Default with { ChunkDelay = TimeSpan.FromMilliseconds(20) });
-        _environment.Anthropic.Enqueue(FakeResponse.Default with { ChunkDelay = TimeSpan.FromMilliseconds(20) });
-        await using var socket = await ChatSocketClient.ConnectAsync(_api.WebSocketUri(), TestTokens.For("alice"));
+        Environment.OpenAI.Enqueue(FakeResponse.Default with { ChunkDelay = TimeSpan.FromMilliseconds(20) });
+        Environment.Anthropic.Enqueue(FakeResponse.Default with { ChunkDelay = TimeSpan.FromMilliseconds(20) });
+        await using var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), TestTokens.For("alice"));
 
         // Act
         await socket.SendAsync(new { type = "start", requestId = "a", agentId = "gpt", message = "Count from 1 to 5" });
@@ -48,12 +37,12 @@ public sealed class WebSocketSessionTests : IAsyncLifetime
     public async Task MetaAnswersItsStartRequestId_AndTheIdIsNotStoredForOtherReaders()
     {
         // Arrange
-        await using var socket = await ChatSocketClient.ConnectAsync(_api.WebSocketUri(), TestTokens.For("alice"));
+        await using var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), TestTokens.For("alice"));
 
         // Act
         await socket.SendAsync(new { type = "start", requestId = "mine-42", agentId = "gpt", message = "hi" });
         var answer = await socket.ReceiveUntilTerminalAsync();
-        var replay = await ChatDriver.ReplayAsync(_api.ClientFor("alice"), answer[0]["generationId"]!.GetValue<string>());
+        var replay = await ChatDriver.ReplayAsync(Api.ClientFor("alice"), answer[0]["generationId"]!.GetValue<string>());
 
         // Assert
         Assert.Equal("mine-42", answer[0]["requestId"]!.GetValue<string>());
@@ -64,8 +53,8 @@ public sealed class WebSocketSessionTests : IAsyncLifetime
     public async Task CancelOnTheSocket_StopsTheAnswerWithFinishReasonCancelled_AndTheSocketGoesOn()
     {
         // Arrange
-        _environment.OpenAI.Enqueue(FakeResponse.Default with { Fault = StreamFault.Stall(afterChunks: 2) });
-        await using var socket = await ChatSocketClient.ConnectAsync(_api.WebSocketUri(), TestTokens.For("alice"));
+        Environment.OpenAI.Enqueue(FakeResponse.Default with { Fault = StreamFault.Stall(afterChunks: 2) });
+        await using var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), TestTokens.For("alice"));
         await socket.SendAsync(new { type = "start", requestId = "r1", agentId = "gpt", message = "hi" });
         var meta = (await socket.ReceiveAsync())!;
         // Cancel once the provider is answering, so the stalled reply is the one being cancelled.
@@ -87,16 +76,16 @@ public sealed class WebSocketSessionTests : IAsyncLifetime
     public async Task ClosingTheSocket_DoesNotStopTheGeneration()
     {
         // Arrange
-        _environment.OpenAI.Enqueue(FakeResponse.Default with { ChunkDelay = TimeSpan.FromMilliseconds(40) });
+        Environment.OpenAI.Enqueue(FakeResponse.Default with { ChunkDelay = TimeSpan.FromMilliseconds(40) });
         string generationId;
-        await using (var socket = await ChatSocketClient.ConnectAsync(_api.WebSocketUri(), TestTokens.For("alice")))
+        await using (var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), TestTokens.For("alice")))
         {
             await socket.SendAsync(new { type = "start", requestId = "r1", agentId = "gpt", message = "hi" });
             generationId = (await socket.ReceiveAsync())!["generationId"]!.GetValue<string>();
         }
 
         // Act
-        var replay = await ChatDriver.ReplayAsync(_api.ClientFor("alice"), generationId);
+        var replay = await ChatDriver.ReplayAsync(Api.ClientFor("alice"), generationId);
 
         // Assert
         ChatDriver.AssertWellFormed(replay);
@@ -107,7 +96,7 @@ public sealed class WebSocketSessionTests : IAsyncLifetime
     public async Task OpenApiDocument_DescribesTheHttpEndpoints()
     {
         // Arrange
-        using var client = _api.AnonymousClient();
+        using var client = Api.AnonymousClient();
 
         // Act
         var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;

@@ -8,20 +8,12 @@ using OpenTelemetry.Trace;
 namespace Canvas.Tests.Telemetry;
 
 /// <summary>The spans an operator sees: one per chat request, named by tier, with the contract's attributes.</summary>
-public sealed class ChatTelemetryTests : IAsyncLifetime
+public sealed class ChatTelemetryTests : ChatApiTest
 {
     private readonly ExportedSpans _exported = new();
-    private ChatEnvironment _environment = null!;
-    private ChatApiHost _api = null!;
 
-    public async Task InitializeAsync()
-    {
-        _environment = await ChatEnvironment.StartAsync();
-        _api = _environment.StartInstance(configureServices: services =>
-            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_exported)));
-    }
-
-    public async Task DisposeAsync() => await _environment.DisposeAsync();
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_exported));
 
     [Theory]
     [InlineData("websocket", null)]
@@ -32,7 +24,7 @@ public sealed class ChatTelemetryTests : IAsyncLifetime
     public async Task ChatRequest_HasOneServerSpanNamedByTier_WithTheContractsAttributes(string tier, string? fallbackFrom)
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
 
         // Act
         var generationId = await AskAsync(client, tier, fallbackFrom);
@@ -55,7 +47,7 @@ public sealed class ChatTelemetryTests : IAsyncLifetime
     public async Task ChatSpan_LastsUntilTheStreamEnds_AndParentsTheGenAISpan()
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
 
         // Act
         var generationId = await AskAsync(client, "sse", null);
@@ -72,7 +64,7 @@ public sealed class ChatTelemetryTests : IAsyncLifetime
     public async Task Resume_HasAResumeSpanNamedByTier()
     {
         // Arrange
-        using var client = _api.ClientFor("alice");
+        using var client = Api.ClientFor("alice");
         var generationId = await AskAsync(client, "sse", null);
 
         // Act
@@ -88,7 +80,7 @@ public sealed class ChatTelemetryTests : IAsyncLifetime
         switch (tier)
         {
             case "websocket":
-                return (await ChatDriver.AskOverWebSocketAsync(_api, "alice", "gpt", "Count from 1 to 5", fallbackFrom: fallbackFrom))[0].GenerationId;
+                return (await ChatDriver.AskOverWebSocketAsync(Api, "alice", "gpt", "Count from 1 to 5", fallbackFrom: fallbackFrom))[0].GenerationId;
             case "sse":
                 return (await ChatDriver.AskOverSseAsync(client, "gpt", "Count from 1 to 5", fallbackFrom: fallbackFrom))[0].GenerationId;
             default:
