@@ -25,7 +25,6 @@ public sealed partial class GenerationRunner(
     TimeProvider time,
     ILogger<GenerationRunner> logger) : IHostedService
 {
-    private const int TitleLength = 60;
     private static readonly TimeSpan RetryWindow = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RetryWaitForMeta = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, RunningGeneration> _running = new();
@@ -49,7 +48,7 @@ public sealed partial class GenerationRunner(
         }
 
         var conversation = command.ConversationId is null
-            ? await conversations.CreateAsync(command.UserId, command.Agent.Id, TitleOf(command.Message), cancellationToken)
+            ? await conversations.CreateAsync(command.UserId, command.Agent.Id, ConversationTitle.From(command.Message), cancellationToken)
             : await conversations.GetAsync(command.UserId, command.ConversationId, cancellationToken);
         if (conversation is null)
         {
@@ -157,8 +156,8 @@ public sealed partial class GenerationRunner(
             using var bodyCancellation = ResponseBodyCancellation.Bind(run.Token);
             await foreach (var update in client.GetStreamingResponseAsync(run.History, cancellationToken: run.Token))
             {
-                finishReason = FinishReasonOf(update.FinishReason) ?? finishReason;
-                usage = UsageOf(update) ?? usage;
+                finishReason = ProviderUpdates.FinishReasonOf(update.FinishReason) ?? finishReason;
+                usage = ProviderUpdates.UsageOf(update) ?? usage;
                 if (update.Text is { Length: > 0 } text)
                 {
                     firstTokenMs ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -246,39 +245,6 @@ public sealed partial class GenerationRunner(
         catch (OperationCanceledException)
         {
         }
-    }
-
-    private static string? FinishReasonOf(ChatFinishReason? reason) => reason switch
-    {
-        null => null,
-        var r when r == ChatFinishReason.Length => FinishReasons.Length,
-        var r when r == ChatFinishReason.ContentFilter => FinishReasons.ContentFilter,
-        _ => FinishReasons.Stop,
-    };
-
-    private static GenerationUsage? UsageOf(ChatResponseUpdate update)
-    {
-        foreach (var content in update.Contents)
-        {
-            if (content is UsageContent { Details: var details })
-            {
-                return new GenerationUsage(details.InputTokenCount, details.OutputTokenCount);
-            }
-        }
-
-        return null;
-    }
-
-    private static string TitleOf(string message)
-    {
-        var line = message.AsSpan().Trim();
-        var end = line.IndexOfAny('\r', '\n');
-        if (end >= 0)
-        {
-            line = line[..end];
-        }
-
-        return line.Length <= TitleLength ? line.ToString() : string.Concat(line[..TitleLength].TrimEnd(), "…");
     }
 
     /// <inheritdoc/>
