@@ -106,7 +106,7 @@ internal static class LoadGenerator
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
         await socket.ConnectAsync(new UriBuilder(baseAddress) { Scheme = "ws", Path = "/api/chat/ws" }.Uri, CancellationToken.None);
-        var start = JsonSerializer.SerializeToUtf8Bytes(new { type = "start", requestId = "r1", agentId = agent, message = "load" });
+        var start = JsonSerializer.SerializeToUtf8Bytes(new { type = "start", requestId = Guid.NewGuid().ToString("N"), agentId = agent, message = "load" });
         await socket.SendAsync(start, WebSocketMessageType.Text, true, CancellationToken.None);
         var events = new List<(GenerationEvent, long)>();
         var buffer = new byte[64 * 1024];
