@@ -15,6 +15,12 @@ public sealed class ChatLimitsOptions
     /// <summary>Gets or sets the largest WebSocket message a client may send, in bytes. The default is 256 KiB.</summary>
     public int MaxWebSocketMessageBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// Gets or sets how many answers one user may start per minute (a burst of as many, then one every
+    /// 60/N seconds), on any tier. The default is 30.
+    /// </summary>
+    public int StartsPerMinute { get; set; } = 30;
+
     /// <summary>Gets or sets how often an idle SSE stream gets a keep-alive comment. The default is 15 seconds.</summary>
     public TimeSpan SseKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 }

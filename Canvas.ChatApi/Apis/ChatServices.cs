@@ -10,6 +10,7 @@ public sealed class ChatServices(
     GenerationRunner runner,
     IGenerationBackplane backplane,
     ChatStartValidator validator,
+    ChatStartLimiter limiter,
     ChatTelemetry telemetry,
     IOptions<ChatLimitsOptions> limits)
 {
@@ -28,7 +29,8 @@ public sealed class ChatServices(
         string? requestId, CancellationToken cancellationToken)
     {
         var (agent, error) = Validator.Validate(agentId, message, requestId, tier);
-        if (agent is null)
+        error ??= limiter.TryStart(userId);
+        if (agent is null || error is not null)
         {
             scope.Refused(error!.Code);
             return (null, error);

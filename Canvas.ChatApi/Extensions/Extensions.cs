@@ -32,12 +32,13 @@ public static class Extensions
 
         services.AddOptions<ChatLimitsOptions>()
             .BindConfiguration(ChatLimitsOptions.SectionName)
-            .Validate(o => o.MaxMessageChars > 0 && o.MaxRequestBodyBytes > 0 && o.MaxWebSocketMessageBytes > 0,
+            .Validate(o => o.MaxMessageChars > 0 && o.MaxRequestBodyBytes > 0 && o.MaxWebSocketMessageBytes > 0 && o.StartsPerMinute > 0,
                 $"{ChatLimitsOptions.SectionName} limits must be positive.")
             .Validate(o => o.SseKeepAlive > TimeSpan.Zero, $"{ChatLimitsOptions.SectionName}:SseKeepAlive must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ChatTelemetry>();
         services.AddSingleton<ChatStartValidator>();
+        services.AddSingleton<ChatStartLimiter>();
         services.AddSingleton<ChatServices>();
         services.AddSingleton<GenerationRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<GenerationRunner>());

@@ -53,6 +53,8 @@ public sealed class ChatEnvironment : IAsyncDisposable
             ["Canvas:Backplane:HeartbeatInterval"] = "00:00:00.500",
             ["Canvas:Backplane:OwnerTimeout"] = "00:00:03",
             ["ConnectionStrings:redis"] = Redis,
+            // Test users start far more answers a minute than people do; ChatStartLimitTests covers the limit.
+            ["Canvas:Limits:StartsPerMinute"] = "10000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
