@@ -7,12 +7,14 @@ internal sealed class IdleTimeoutContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly TimeSpan _idle;
+    private readonly TimeProvider _time;
     private readonly CancellationToken _bodyCancellation;
 
-    public IdleTimeoutContent(HttpContent inner, TimeSpan idle, CancellationToken bodyCancellation)
+    public IdleTimeoutContent(HttpContent inner, TimeSpan idle, TimeProvider time, CancellationToken bodyCancellation)
     {
         _inner = inner;
         _idle = idle;
+        _time = time;
         _bodyCancellation = bodyCancellation;
         foreach (var header in inner.Headers)
         {
@@ -21,7 +23,7 @@ internal sealed class IdleTimeoutContent : HttpContent
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new IdleTimeoutStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _idle, _bodyCancellation);
+        new IdleTimeoutStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _idle, _time, _bodyCancellation);
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 

@@ -4,7 +4,7 @@ namespace Canvas.ServiceDefaults.Http;
 /// A read-only stream that throws <see cref="TimeoutException"/> when one read waits longer than the idle timeout, and
 /// <see cref="OperationCanceledException"/> when the <see cref="ResponseBodyCancellation"/> token of the call that received it is cancelled.
 /// </summary>
-internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, CancellationToken bodyCancellation) : Stream
+internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, TimeProvider time, CancellationToken bodyCancellation) : Stream
 {
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -14,13 +14,13 @@ internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, Cancellatio
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bodyCancellation);
-        deadline.CancelAfter(idle);
+        using var idleTimer = new CancellationTokenSource(idle, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bodyCancellation, idleTimer.Token);
         try
         {
             return await inner.ReadAsync(buffer, deadline.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !bodyCancellation.IsCancellationRequested)
+        catch (OperationCanceledException) when (idleTimer.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !bodyCancellation.IsCancellationRequested)
         {
             throw new TimeoutException($"The response stream was silent for {idle.TotalSeconds:0.#} s.");
         }

@@ -30,7 +30,7 @@ public static class StreamingHttpClientBuilderExtensions
         // A stream abandoned mid-answer is closed at once instead of drained for reuse, so the upstream sees the
         // cancel (and stops generating) immediately.
         builder.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxResponseDrainSize = 0 });
-        builder.AddHttpMessageHandler(() => new StreamingTimeoutHandler(timeouts));
+        builder.AddHttpMessageHandler(services => new StreamingTimeoutHandler(timeouts, services.GetService<TimeProvider>()));
         return builder;
     }
 }

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Threading.Channels;
 using Canvas.ServiceDefaults.Http;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Canvas.Tests.ServiceDefaults;
 
 public sealed class StreamingTimeoutHandlerTests
 {
-    private static readonly StreamingTimeouts Short = new() { FirstByte = TimeSpan.FromSeconds(1), Idle = TimeSpan.FromSeconds(1) };
+    private static readonly StreamingTimeouts Timeouts = new() { FirstByte = TimeSpan.FromSeconds(30), Idle = TimeSpan.FromSeconds(10) };
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public async Task SendAsync_HeadersLaterThanFirstByteTimeout_ThrowsTimeoutException()
@@ -14,12 +16,14 @@ public sealed class StreamingTimeoutHandlerTests
         // Arrange
         using var client = ClientOver(new DelegateHandler(async (_, ct) =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(10), ct);
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
             return new HttpResponseMessage(HttpStatusCode.OK);
         }));
+        var sending = client.GetAsync("http://upstream/", HttpCompletionOption.ResponseHeadersRead);
 
         // Act
-        var failure = await Record.ExceptionAsync(() => client.GetAsync("http://upstream/", HttpCompletionOption.ResponseHeadersRead));
+        _time.Advance(Timeouts.FirstByte + TimeSpan.FromSeconds(1));
+        var failure = await Record.ExceptionAsync(() => sending.WaitAsync(TimeSpan.FromSeconds(10)));
 
         // Assert
         Assert.IsType<TimeoutException>(failure);
@@ -30,16 +34,15 @@ public sealed class StreamingTimeoutHandlerTests
     {
         // Arrange
         var body = Channel.CreateUnbounded<byte[]>();
-        using var client = ClientOver(new DelegateHandler((_, _) =>
-            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new ChannelStream(body.Reader)) })));
-        await body.Writer.WriteAsync("first"u8.ToArray());
-        using var response = await client.GetAsync("http://upstream/", HttpCompletionOption.ResponseHeadersRead);
-        await using var stream = await response.Content.ReadAsStreamAsync();
+        await using var stream = await OpenBodyAsync(body.Reader);
         var buffer = new byte[16];
+        await body.Writer.WriteAsync("first"u8.ToArray());
         var first = await stream.ReadAsync(buffer);
+        var silent = stream.ReadAsync(buffer).AsTask();
 
         // Act
-        var failure = await Record.ExceptionAsync(async () => _ = await stream.ReadAsync(buffer));
+        _time.Advance(Timeouts.Idle + TimeSpan.FromSeconds(1));
+        var failure = await Record.ExceptionAsync(() => silent.WaitAsync(TimeSpan.FromSeconds(10)));
 
         // Assert
         Assert.Equal(5, first);
@@ -49,28 +52,23 @@ public sealed class StreamingTimeoutHandlerTests
     [Fact]
     public async Task ReadAsync_StreamLongerThanBothTimeoutsButNeverSilent_IsNotCut()
     {
-        // Arrange: 25 chunks 100 ms apart run for 2.5 s, over twice each timeout.
+        // Arrange: each chunk comes after 90% of the idle timeout; twenty of them outlast both timeouts many times.
         var body = Channel.CreateUnbounded<byte[]>();
-        using var client = ClientOver(new DelegateHandler((_, _) =>
-            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new ChannelStream(body.Reader)) })));
-        var producer = Task.Run(async () =>
-        {
-            for (var i = 0; i < 25; i++)
-            {
-                await body.Writer.WriteAsync([(byte)('a' + i)]);
-                await Task.Delay(100);
-            }
-
-            body.Writer.Complete();
-        });
+        await using var stream = await OpenBodyAsync(body.Reader);
+        var buffer = new byte[16];
+        var received = new List<byte>();
 
         // Act
-        using var response = await client.GetAsync("http://upstream/", HttpCompletionOption.ResponseHeadersRead);
-        var text = await response.Content.ReadAsStringAsync();
-        await producer;
+        for (var i = 0; i < 20; i++)
+        {
+            var read = stream.ReadAsync(buffer).AsTask();
+            _time.Advance(Timeouts.Idle * 0.9);
+            await body.Writer.WriteAsync([(byte)('a' + i)]);
+            received.AddRange(buffer.AsSpan(0, await read.WaitAsync(TimeSpan.FromSeconds(10))).ToArray());
+        }
 
         // Assert
-        Assert.Equal("abcdefghijklmnopqrstuvwxy", text);
+        Assert.Equal("abcdefghijklmnopqrst", System.Text.Encoding.ASCII.GetString([.. received]));
     }
 
     [Fact]
@@ -78,7 +76,7 @@ public sealed class StreamingTimeoutHandlerTests
     {
         // Arrange: OllamaSharp reads its stream without a token; the caller's bound token must still end the read.
         var body = Channel.CreateUnbounded<byte[]>();
-        using var client = new HttpClient(new StreamingTimeoutHandler(new StreamingTimeouts { Idle = TimeSpan.FromMinutes(1) })
+        using var client = new HttpClient(new StreamingTimeoutHandler(new StreamingTimeouts { Idle = TimeSpan.FromMinutes(1) }, _time)
         {
             InnerHandler = new DelegateHandler((_, _) =>
                 Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new ChannelStream(body.Reader)) })),
@@ -97,8 +95,16 @@ public sealed class StreamingTimeoutHandlerTests
         Assert.IsAssignableFrom<OperationCanceledException>(failure);
     }
 
-    private static HttpClient ClientOver(HttpMessageHandler upstream) =>
-        new(new StreamingTimeoutHandler(Short) { InnerHandler = upstream }) { Timeout = Timeout.InfiniteTimeSpan };
+    private HttpClient ClientOver(HttpMessageHandler upstream) =>
+        new(new StreamingTimeoutHandler(Timeouts, _time) { InnerHandler = upstream }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    private async Task<Stream> OpenBodyAsync(ChannelReader<byte[]> chunks)
+    {
+        var client = ClientOver(new DelegateHandler((_, _) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new ChannelStream(chunks)) })));
+        var response = await client.GetAsync("http://upstream/", HttpCompletionOption.ResponseHeadersRead);
+        return await response.Content.ReadAsStreamAsync();
+    }
 
     private sealed class DelegateHandler(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send) : HttpMessageHandler
     {
