@@ -8,6 +8,13 @@ namespace Canvas.Tests.Browser;
 /// <param name="page">The browser page.</param>
 public sealed class ChatPage(IPage page)
 {
+    private const string SetVisibilityScript =
+        "state => { Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });"
+        + " Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });"
+        + " document.dispatchEvent(new Event('visibilitychange')); }";
+
+    private ICDPSession? _devTools;
+
     /// <summary>Gets the browser page.</summary>
     public IPage Page => page;
 
@@ -76,6 +83,28 @@ public sealed class ChatPage(IPage page)
     {
         await Expect(LastAnswer).ToHaveAttributeAsync("data-streaming", "true");
         await Expect(LastAnswer.GetByTestId("message-text")).Not.ToBeEmptyAsync();
+    }
+
+    /// <summary>
+    /// Puts the tab in the background as Chromium does with a tab the user left: first hidden (the page hears
+    /// <c>visibilitychange</c>), then frozen (no timers, no script, nothing delivered to the page until it is resumed).
+    /// </summary>
+    /// <remarks>
+    /// Headless Chromium has no window to hide, so the page's visibility is overridden in script; the freeze is
+    /// Chromium's own page lifecycle, through the DevTools protocol's <c>Page.setWebLifecycleState</c>.
+    /// </remarks>
+    public async Task HideAsync()
+    {
+        await page.EvaluateAsync(SetVisibilityScript, "hidden");
+        _devTools ??= await page.Context.NewCDPSessionAsync(page);
+        await _devTools.SendAsync("Page.setWebLifecycleState", new Dictionary<string, object> { ["state"] = "frozen" });
+    }
+
+    /// <summary>Brings a tab hidden by <see cref="HideAsync"/> back: resumed first, then visible, as Chromium does.</summary>
+    public async Task ShowAsync()
+    {
+        await _devTools!.SendAsync("Page.setWebLifecycleState", new Dictionary<string, object> { ["state"] = "active" });
+        await page.EvaluateAsync(SetVisibilityScript, "visible");
     }
 
     private async Task WaitUntilLoadedAsync()

@@ -11,6 +11,10 @@ namespace Canvas.WebFrontend.Client.Session;
 /// <remarks>Chat text is never logged.</remarks>
 public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowserStorage storage)
 {
+    private bool _catchingUp;
+    private bool _catchUpAgain;
+    private InFlightAnswer? _announcedMeanwhile;
+
     /// <summary>Raised when anything shown changes.</summary>
     public event Action? Changed;
 
@@ -118,6 +122,60 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
         Changed?.Invoke();
         var point = new ResumePoint(inFlight.GenerationId, snapshot.LastSeq, snapshot.Text.Length);
         await ConsumeAsync(agent, answer, stream.ResumeAsync(agent, point, cancellationToken), owner: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Brings the open conversation up to date and follows its running answer, if any: reopened first, so that this
+    /// tab also shows the message being answered. Does nothing while this tab streams an answer itself.
+    /// </summary>
+    /// <param name="announced">The answer another tab announced, if that is why; followed if the API names none.</param>
+    /// <param name="cancellationToken">Stops following.</param>
+    /// <remarks>
+    /// A tab Chromium froze in the background gets every <c>storage</c> event it missed and <c>visibilitychange</c>
+    /// at once when it is shown again. Catch-ups must not interleave (one would clear the messages while the other
+    /// adds the answer it follows), so a catch-up asked for while one runs is done once more when it ends: an answer
+    /// started meanwhile is not missed.
+    /// </remarks>
+    public async Task CatchUpAsync(InFlightAnswer? announced, CancellationToken cancellationToken)
+    {
+        if (_catchingUp)
+        {
+            // The answer followed now stays live by itself, across a freeze too.
+            if (Streaming is { } following && (announced is null || announced.GenerationId == following.GenerationId))
+            {
+                return;
+            }
+
+            _catchUpAgain = true;
+            _announcedMeanwhile = announced ?? _announcedMeanwhile;
+            return;
+        }
+
+        _catchingUp = true;
+        try
+        {
+            do
+            {
+                _catchUpAgain = false;
+                _announcedMeanwhile = null;
+                if (Streaming is not null || ConversationId is not { } conversationId)
+                {
+                    return;
+                }
+
+                if ((await OpenAsync(conversationId, cancellationToken) ?? announced) is { } active)
+                {
+                    await FollowAsync(active, cancellationToken);
+                }
+
+                announced = _announcedMeanwhile;
+            }
+            while (_catchUpAgain);
+        }
+        finally
+        {
+            _catchingUp = false;
+        }
     }
 
     /// <summary>Asks the server to stop the streaming answer; the stream then ends with <c>cancelled</c>.</summary>
