@@ -9,7 +9,10 @@ public sealed class BackplaneOptions
     /// <summary>Gets or sets how long a finished generation stays replayable. The default is one hour.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Gets or sets how often a runner renews its lease. The default is two seconds.</summary>
+    /// <summary>
+    /// Gets or sets how often a runner renews its lease; with Redis also how long an idle reader waits on pub/sub
+    /// before it re-reads the log and checks the lease. The default is two seconds.
+    /// </summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
@@ -24,6 +27,9 @@ public sealed class BackplaneOptions
     /// </summary>
     public int MaxEventsPerGeneration { get; set; } = 100_000;
 
-    /// <summary>Gets or sets the prefix of every Redis key and channel. The default is <c>canvas</c>.</summary>
+    /// <summary>
+    /// Gets or sets the prefix of every Redis key and channel; it must not contain <c>{</c> or <c>}</c>, which would
+    /// break the keys' hash tags. The default is <c>canvas</c>.
+    /// </summary>
     public string KeyPrefix { get; set; } = "canvas";
 }

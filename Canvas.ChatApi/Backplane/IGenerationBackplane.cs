@@ -14,9 +14,10 @@ namespace Canvas.ChatApi.Backplane;
 /// </remarks>
 public interface IGenerationBackplane
 {
-    /// <summary>Registers a new generation and starts its owner's heartbeat lease.</summary>
+    /// <summary>Registers a new generation and starts its owner's heartbeat lease (creating counts as a heartbeat).</summary>
     /// <param name="record">The generation's owner and ids.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InvalidOperationException">A generation with that id exists already.</exception>
     Task CreateAsync(GenerationRecord record, CancellationToken cancellationToken);
 
     /// <summary>Finds a generation, or null when it never existed or its retention has passed.</summary>
@@ -26,8 +27,9 @@ public interface IGenerationBackplane
 
     /// <summary>
     /// Appends an event whose <see cref="GenerationEvent.Seq"/> must be the next one. Returns false, appending
-    /// nothing, when that <c>seq</c> is already taken (another writer declared the generation lost).
-    /// A terminal event starts the retention period.
+    /// nothing, when that <c>seq</c> is already taken (another writer declared the generation lost), is not the
+    /// next one, follows the terminal event, or the generation is unknown. A terminal event starts the retention
+    /// period. A runner that gets false has lost its generation and should stop.
     /// </summary>
     /// <param name="generationEvent">The event to append.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -35,8 +37,14 @@ public interface IGenerationBackplane
 
     /// <summary>
     /// Yields the events with <c>seq</c> greater than <paramref name="afterSeq"/>: first the stored ones, then the
-    /// live tail, ending after the terminal event. Pass -1 to read from <c>meta</c>.
+    /// live tail, ending after the terminal event. Pass -1 to read from <c>meta</c>. Yields nothing when the
+    /// generation is unknown (or its retention passed), or when <paramref name="afterSeq"/> is at or past the
+    /// terminal event.
     /// </summary>
+    /// <remarks>
+    /// A reader that waits longer than <see cref="BackplaneOptions.OwnerTimeout"/> without a heartbeat ends the
+    /// generation itself with <see cref="ErrorCodes.GenerationLost"/>, so a reader never hangs on a dead runner.
+    /// </remarks>
     /// <param name="generationId">The generation's id.</param>
     /// <param name="afterSeq">The last <c>seq</c> the reader already has.</param>
     /// <param name="cancellationToken">Ends the reading; never the generation.</param>
@@ -52,14 +60,19 @@ public interface IGenerationBackplane
     /// <param name="cancellationToken">Cancels the call.</param>
     Task HeartbeatAsync(string generationId, CancellationToken cancellationToken);
 
-    /// <summary>Asks the generation's runner, on whichever replica it runs, to stop.</summary>
+    /// <summary>
+    /// Asks the generation's runner, on whichever replica it runs, to stop. The request is remembered, so a runner
+    /// that subscribes only afterwards is still told.
+    /// </summary>
     /// <param name="generationId">The generation's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task RequestCancelAsync(string generationId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Calls <paramref name="onCancel"/> when a cancel is requested for the generation, from any replica,
-    /// until the returned handle is disposed. The subscription is active when the task completes.
+    /// until the returned handle is disposed. The subscription is active when the task completes; a cancel
+    /// requested earlier calls <paramref name="onCancel"/> right away. The callback may run on a pub/sub thread:
+    /// keep it short (cancel a token) and let it not throw.
     /// </summary>
     /// <param name="generationId">The generation's id.</param>
     /// <param name="onCancel">What to do on cancel; called at most once.</param>

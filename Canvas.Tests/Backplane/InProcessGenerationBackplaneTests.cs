@@ -1,4 +1,5 @@
 using Canvas.ChatApi.Backplane;
+using Canvas.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -34,5 +35,49 @@ public sealed class InProcessGenerationBackplaneTests : GenerationBackplaneContr
         }
 
         return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task FindAsync_FinishedGeneration_IsKeptForExactlyTheRetention()
+    {
+        // Arrange
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var options = NewOptions();
+        using var backplane = new InProcessGenerationBackplane(
+            Microsoft.Extensions.Options.Options.Create(options), clock, NullLogger<InProcessGenerationBackplane>.Instance);
+        var generationId = await CreateGenerationAsync(backplane);
+        await AppendAllAsync(backplane, FullLog(generationId, deltas: 1));
+
+        // Act
+        clock.Advance(options.Retention - TimeSpan.FromMilliseconds(1));
+        var justBefore = await backplane.FindAsync(generationId, CancellationToken.None);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var atRetention = await backplane.FindAsync(generationId, CancellationToken.None);
+
+        // Assert
+        Assert.NotNull(justBefore);
+        Assert.Null(atRetention);
+    }
+
+    [Fact]
+    public async Task FindAsync_AbandonedGenerationNobodyRead_IsDroppedRetentionAfterItsLeaseExpired()
+    {
+        // Arrange
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var options = NewOptions();
+        using var backplane = new InProcessGenerationBackplane(
+            Microsoft.Extensions.Options.Options.Create(options), clock, NullLogger<InProcessGenerationBackplane>.Instance);
+        var generationId = await CreateGenerationAsync(backplane);
+        await AppendAllAsync(backplane, [Meta(generationId)]);
+
+        // Act
+        clock.Advance(options.OwnerTimeout + options.Retention - TimeSpan.FromMilliseconds(1));
+        var justBefore = await backplane.FindAsync(generationId, CancellationToken.None);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var atExpiry = await backplane.FindAsync(generationId, CancellationToken.None);
+
+        // Assert
+        Assert.NotNull(justBefore);
+        Assert.Null(atExpiry);
     }
 }
