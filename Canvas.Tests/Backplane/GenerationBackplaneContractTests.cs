@@ -301,20 +301,24 @@ public abstract class GenerationBackplaneContractTests : IAsyncLifetime
     [Fact]
     public async Task ReadAsync_RunnerKeepsHeartbeating_IsNotDeclaredLost()
     {
-        // Arrange
-        var generationId = await CreateGenerationAsync(Backplane);
-        await AppendAllAsync(Backplane, [Meta(generationId)]);
-        var reader = new BackgroundReader(Backplane, generationId, afterSeq: -1);
+        // Arrange: a lease thirty heartbeats long, so only a stall of seconds (not a busy test machine) could break it.
+        var patient = NewOptions();
+        patient.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
+        patient.OwnerTimeout = TimeSpan.FromSeconds(3);
+        var backplane = await CreateBackplaneAsync(patient);
+        var generationId = await CreateGenerationAsync(backplane);
+        await AppendAllAsync(backplane, [Meta(generationId)]);
+        var reader = new BackgroundReader(backplane, generationId, afterSeq: -1);
 
-        // Act: stay silent for three owner timeouts, heartbeating as a runner does.
-        var silence = DateTime.UtcNow + 3 * Options.OwnerTimeout;
+        // Act: stay silent for two owner timeouts, heartbeating as a runner does.
+        var silence = DateTime.UtcNow + 2 * patient.OwnerTimeout;
         while (DateTime.UtcNow < silence)
         {
-            await Backplane.HeartbeatAsync(generationId, CancellationToken.None).WaitAsync(Bound);
-            await Task.Delay(Options.HeartbeatInterval);
+            await backplane.HeartbeatAsync(generationId, CancellationToken.None).WaitAsync(Bound);
+            await Task.Delay(patient.HeartbeatInterval);
         }
 
-        var doneAppended = await Backplane.AppendAsync(Done(generationId, 1), CancellationToken.None).WaitAsync(Bound);
+        var doneAppended = await backplane.AppendAsync(Done(generationId, 1), CancellationToken.None).WaitAsync(Bound);
 
         // Assert
         Assert.True(doneAppended);
