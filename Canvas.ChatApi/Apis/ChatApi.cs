@@ -16,6 +16,13 @@ public static class ChatApi
     /// <summary>The header a client sends when it fell back from a better tier.</summary>
     public const string FallbackHeader = "X-Canvas-Fallback-From";
 
+    /// <summary>
+    /// The header (IETF draft "The Idempotency-Key HTTP Header Field") that makes a start retryable: the same key, on
+    /// any tier and replica, continues the answer the first attempt started. The WebSocket <c>start</c> message carries
+    /// it as <c>idempotencyKey</c>.
+    /// </summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     public static RouteGroupBuilder MapChatApi(this IEndpointRouteBuilder app)
     {
         var limits = app.ServiceProvider.GetRequiredService<IOptions<ChatLimitsOptions>>().Value;
@@ -30,12 +37,13 @@ public static class ChatApi
     }
 
     public static async Task<Results<GenerationSseResult, ProblemHttpResult>> StartSse(
-        StartChatRequest request, [FromHeader(Name = FallbackHeader)] string? fallbackFrom, ClaimsPrincipal user,
+        StartChatRequest request, [FromHeader(Name = FallbackHeader)] string? fallbackFrom,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, ClaimsPrincipal user,
         ChatServices services, CancellationToken cancellationToken)
     {
         var scope = services.Telemetry.StartRequest("chat", Tiers.Sse, fallbackFrom);
         var (meta, error) = await services.StartAsync(
-            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Sse, request.RequestId, cancellationToken);
+            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Sse, idempotencyKey, cancellationToken);
         if (meta is null)
         {
             scope.Dispose();
@@ -47,12 +55,13 @@ public static class ChatApi
     }
 
     public static async Task<Results<Ok<ChatRestResponse>, ProblemHttpResult>> StartRest(
-        StartChatRequest request, [FromHeader(Name = FallbackHeader)] string? fallbackFrom, ClaimsPrincipal user,
+        StartChatRequest request, [FromHeader(Name = FallbackHeader)] string? fallbackFrom,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, ClaimsPrincipal user,
         ChatServices services, CancellationToken cancellationToken)
     {
         using var scope = services.Telemetry.StartRequest("chat", Tiers.Rest, fallbackFrom);
         var (meta, error) = await services.StartAsync(
-            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Rest, request.RequestId, cancellationToken);
+            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Rest, idempotencyKey, cancellationToken);
         if (meta is null)
         {
             return error!.ToProblem();

@@ -26,9 +26,9 @@ public sealed class ChatServices(
     /// </summary>
     public async Task<(MetaEvent? Meta, ChatRequestError? Error)> StartAsync(
         ChatRequestScope scope, string userId, string? agentId, string? conversationId, string? message, string tier,
-        string? requestId, CancellationToken cancellationToken)
+        string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var (agent, error) = Validator.Validate(agentId, message, requestId, tier);
+        var (agent, error) = Validator.Validate(agentId, message, idempotencyKey, tier);
         error ??= limiter.TryStart(userId);
         if (agent is null || error is not null)
         {
@@ -37,7 +37,7 @@ public sealed class ChatServices(
         }
 
         scope.SetAgent(agent);
-        var outcome = await Runner.StartAsync(new StartGeneration(userId, agent, conversationId, message!, tier, requestId), cancellationToken);
+        var outcome = await Runner.StartAsync(new StartGeneration(userId, agent, conversationId, message!, tier, idempotencyKey), cancellationToken);
         if (outcome.Meta is not { } meta)
         {
             var missing = ChatRequestError.NotFound("conversation");

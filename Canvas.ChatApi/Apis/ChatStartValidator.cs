@@ -7,14 +7,14 @@ namespace Canvas.ChatApi.Apis;
 /// <summary>Checks a start request the same way on every tier.</summary>
 public sealed class ChatStartValidator(AgentCatalog agents, IOptions<ChatLimitsOptions> limits)
 {
-    private const int MaxRequestIdLength = 128;
+    private const int MaxIdempotencyKeyLength = 128;
 
     /// <summary>Returns the agent to ask, or why the request is refused.</summary>
-    public (Agent? Agent, ChatRequestError? Error) Validate(string? agentId, string? message, string? requestId, string tier)
+    public (Agent? Agent, ChatRequestError? Error) Validate(string? agentId, string? message, string? idempotencyKey, string tier)
     {
-        if (requestId is { Length: > MaxRequestIdLength })
+        if (idempotencyKey is { Length: > MaxIdempotencyKeyLength })
         {
-            return (null, new(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, $"requestId may have at most {MaxRequestIdLength} characters."));
+            return (null, new(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, $"The idempotency key may have at most {MaxIdempotencyKeyLength} characters."));
         }
 
         if (string.IsNullOrWhiteSpace(agentId))

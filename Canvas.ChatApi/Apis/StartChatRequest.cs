@@ -4,11 +4,7 @@ namespace Canvas.ChatApi.Apis;
 /// <param name="AgentId">The agent to ask.</param>
 /// <param name="ConversationId">The conversation to continue, or null to start one.</param>
 /// <param name="Message">The user's message.</param>
-/// <param name="RequestId">
-/// The client's id for this start (optional). Retrying with the same id, on any tier, continues the answer the first
-/// attempt started instead of starting another; the WebSocket <c>start</c> message's <c>requestId</c> counts too.
-/// </param>
-public sealed record StartChatRequest(string? AgentId, string? ConversationId, string? Message, string? RequestId = null);
+public sealed record StartChatRequest(string? AgentId, string? ConversationId, string? Message);
 
 /// <summary>The REST tier's answer, returned whole when the generation is done.</summary>
 public sealed record ChatRestResponse(

@@ -10,14 +10,14 @@ namespace Canvas.ChatApi.Generations;
 /// <param name="ConversationId">The conversation to continue, or null for a new one.</param>
 /// <param name="Message">The user's message.</param>
 /// <param name="Tier">The tier the request arrived on, recorded in <c>meta</c>.</param>
-/// <param name="RequestId">The client's id for this start; a retry with the same id continues the same answer.</param>
-public sealed record StartGeneration(string UserId, Agent Agent, string? ConversationId, string Message, string Tier, string? RequestId = null)
+/// <param name="IdempotencyKey">The client's key for this answer; a retry with the same key continues the same answer.</param>
+public sealed record StartGeneration(string UserId, Agent Agent, string? ConversationId, string Message, string Tier, string? IdempotencyKey = null)
 {
     /// <summary>
-    /// Gets what identifies a retry of this start: the request id together with what was asked, so a client that
-    /// reuses ids (a counter restarting with a new socket) never joins an unrelated answer. Null without a request id.
+    /// Gets what identifies a retry of this start: the idempotency key together with what was asked, so a key reused
+    /// for another question starts a new answer. Null without a key.
     /// </summary>
-    public string? RetryKey => RequestId is null
+    public string? RetryKey => IdempotencyKey is null
         ? null
-        : Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes($"{RequestId}\n{Agent.Id}\n{ConversationId}\n{Message}")));
+        : Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes($"{IdempotencyKey}\n{Agent.Id}\n{ConversationId}\n{Message}")));
 }

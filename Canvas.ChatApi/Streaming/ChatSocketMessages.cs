@@ -14,7 +14,8 @@ public sealed record ChatSocketRequest(
     string? Message = null,
     string? FallbackFrom = null,
     string? GenerationId = null,
-    long? AfterSeq = null);
+    long? AfterSeq = null,
+    string? IdempotencyKey = null);
 
 /// <summary>The server's answer to a refused WebSocket request; the socket stays open.</summary>
 public sealed record ChatSocketRefusal(

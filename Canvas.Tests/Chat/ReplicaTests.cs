@@ -208,21 +208,22 @@ public sealed class ReplicaTests(RedisServerFixture redis) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StartRetriedOnB_WithTheSameRequestId_JoinsTheAnswerStartedOnA()
+    public async Task StartRetriedOnB_WithTheSameIdempotencyKey_JoinsTheAnswerStartedOnA()
     {
         // Arrange
         _environment.OpenAI.Enqueue(SlowAnswer);
         using var onA = _a.ClientFor("alice");
         using var onB = _b.ClientFor("alice");
         var requestsBefore = _environment.OpenAI.Requests.Count;
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse") { Content = JsonContent.Create(new { agentId = "gpt", message = "Count from 1 to 5", requestId = "q-1" }) })
-        using (var dropped = await onA.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse") { Content = JsonContent.Create(new { agentId = "gpt", message = "Count from 1 to 5" }) })
         {
+            request.Headers.Add(ChatApi.Apis.ChatApi.IdempotencyKeyHeader, "q-1");
+            using var dropped = await onA.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             dropped.EnsureSuccessStatusCode();
         }
 
         // Act
-        var retried = await ChatDriver.AskOverSseAsync(onB, "gpt", "Count from 1 to 5", requestId: "q-1");
+        var retried = await ChatDriver.AskOverSseAsync(onB, "gpt", "Count from 1 to 5", idempotencyKey: "q-1");
 
         // Assert
         ChatDriver.AssertWellFormed(retried);

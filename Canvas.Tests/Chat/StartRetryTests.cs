@@ -6,20 +6,20 @@ using Canvas.Tests.Infrastructure;
 namespace Canvas.Tests.Chat;
 
 /// <summary>
-/// A start retried with the same request id continues the answer the first attempt started: a connection that drops
-/// before <c>meta</c> arrives never makes a second answer.
+/// A start retried with the same idempotency key continues the answer the first attempt started: a connection that
+/// drops before <c>meta</c> arrives never makes a second answer. Request ids alone never join answers.
 /// </summary>
 public sealed class StartRetryTests : ChatApiTest
 {
     [Fact]
-    public async Task WebSocketDropped_RetriedOverSseWithTheSameRequestId_ContinuesTheSameAnswer()
+    public async Task WebSocketDropped_RetriedOverSseWithTheSameIdempotencyKey_ContinuesTheSameAnswer()
     {
         // Arrange
         Environment.OpenAI.Enqueue(FakeResponse.Default with { ChunkDelay = TimeSpan.FromMilliseconds(30) });
         var upstreamCallsBefore = Environment.OpenAI.Requests.Count;
         await using (var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), TestTokens.For("alice")))
         {
-            await socket.SendAsync(new { type = "start", requestId = "answer-7f3a", agentId = "gpt", message = "Count from 1 to 5" });
+            await socket.SendAsync(new { type = "start", requestId = "r1", idempotencyKey = "answer-7f3a", agentId = "gpt", message = "Count from 1 to 5" });
             // The server has started the answer; the client may not have seen that before the drop.
             Assert.Equal("meta", (await socket.ReceiveAsync())!["type"]!.GetValue<string>());
             socket.Abort();
@@ -27,7 +27,7 @@ public sealed class StartRetryTests : ChatApiTest
 
         // Act
         using var client = Api.ClientFor("alice");
-        var events = await ChatDriver.AskOverSseAsync(client, "gpt", "Count from 1 to 5", requestId: "answer-7f3a");
+        var events = await ChatDriver.AskOverSseAsync(client, "gpt", "Count from 1 to 5", idempotencyKey: "answer-7f3a");
 
         // Assert
         ChatDriver.AssertWellFormed(events);
@@ -38,27 +38,45 @@ public sealed class StartRetryTests : ChatApiTest
     }
 
     [Fact]
-    public async Task SameRequestIdWithAnotherMessage_StartsANewAnswer()
+    public async Task SameIdempotencyKeyWithAnotherMessage_StartsANewAnswer()
     {
-        // Arrange: a client whose request counter restarted reuses ids for different questions.
+        // Arrange
         using var client = Api.ClientFor("bob");
-        var first = await ChatDriver.AskOverSseAsync(client, "gpt", "first question", requestId: "r1");
+        var first = await ChatDriver.AskOverSseAsync(client, "gpt", "first question", idempotencyKey: "k1");
 
         // Act
-        var second = await ChatDriver.AskOverSseAsync(client, "gpt", "second question", requestId: "r1");
+        var second = await ChatDriver.AskOverSseAsync(client, "gpt", "second question", idempotencyKey: "k1");
 
         // Assert
         Assert.NotEqual(first[0].GenerationId, second[0].GenerationId);
     }
 
     [Fact]
-    public async Task RequestIdOverTheLimit_IsRefused()
+    public async Task SameRequestIdWithoutIdempotencyKey_StartsANewAnswerEachTime()
+    {
+        // Arrange: a client whose per-socket counter restarts asks the same question again in a new chat.
+        await using var socket = await ChatSocketClient.ConnectAsync(Api.WebSocketUri(), TestTokens.For("carol"));
+        await socket.SendAsync(new { type = "start", requestId = "r1", agentId = "gpt", message = "hi" });
+        var first = await socket.ReceiveUntilTerminalAsync();
+
+        // Act
+        await socket.SendAsync(new { type = "start", requestId = "r1", agentId = "gpt", message = "hi" });
+        var second = await socket.ReceiveUntilTerminalAsync();
+
+        // Assert
+        Assert.NotEqual(first[0]["generationId"]!.GetValue<string>(), second[0]["generationId"]!.GetValue<string>());
+        Assert.NotEqual(first[0]["conversationId"]!.GetValue<string>(), second[0]["conversationId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task IdempotencyKeyOverTheLimit_IsRefused()
     {
         // Arrange
         using var client = Api.ClientFor("bob");
+        client.DefaultRequestHeaders.Add(ChatApi.Apis.ChatApi.IdempotencyKeyHeader, new string('k', 129));
 
         // Act
-        using var response = await client.PostAsJsonAsync("/api/chat/sse", new { agentId = "gpt", message = "hi", requestId = new string('r', 129) });
+        using var response = await client.PostAsJsonAsync("/api/chat/sse", new { agentId = "gpt", message = "hi" });
 
         // Assert
         await BadInputTests.AssertProblemAsync(response, System.Net.HttpStatusCode.BadRequest, ErrorCodes.BadRequest);

@@ -12,12 +12,17 @@ public static class ChatDriver
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     public static async Task<List<GenerationEvent>> AskOverSseAsync(HttpClient client, string agentId, string message,
-        string? conversationId = null, string? fallbackFrom = null, string? requestId = null)
+        string? conversationId = null, string? fallbackFrom = null, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse")
         {
-            Content = JsonContent.Create(new { agentId, conversationId, message, requestId }),
+            Content = JsonContent.Create(new { agentId, conversationId, message }),
         };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add(ChatApi.Apis.ChatApi.IdempotencyKeyHeader, idempotencyKey);
+        }
+
         if (fallbackFrom is not null)
         {
             request.Headers.Add(ChatApi.Apis.ChatApi.FallbackHeader, fallbackFrom);

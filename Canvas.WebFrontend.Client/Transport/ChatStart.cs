@@ -9,10 +9,11 @@ namespace Canvas.WebFrontend.Client.Transport;
 public sealed record ChatStart(string AgentId, string? ConversationId, string Message)
 {
     /// <summary>
-    /// Gets the id every tier's start of this answer carries: when a connection drops before <c>meta</c> and the
-    /// client starts again on another tier, the server continues the same answer instead of starting a second.
+    /// Gets the idempotency key every tier's start of this answer carries (the <c>Idempotency-Key</c> header, or
+    /// <c>idempotencyKey</c> on the socket): when a connection drops before <c>meta</c> and the client starts again on
+    /// another tier, the server continues the same answer instead of starting a second.
     /// </summary>
-    public string RequestId { get; init; } = Guid.NewGuid().ToString("N");
+    public string IdempotencyKey { get; init; } = Guid.NewGuid().ToString("N");
 }
 
 /// <summary>Where a generation's stream stands on the client: the last event seen and the text received.</summary>
@@ -25,8 +26,7 @@ public sealed record ResumePoint(string GenerationId, long AfterSeq, int TextLen
 internal sealed record ChatStartBody(
     string AgentId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ConversationId,
-    string Message,
-    string RequestId);
+    string Message);
 
 /// <summary>A client → server WebSocket message (PROTOCOL.md, "WebSocket messages").</summary>
 internal sealed record WebSocketClientMessage(string Type)
@@ -38,4 +38,5 @@ internal sealed record WebSocketClientMessage(string Type)
     public string? FallbackFrom { get; init; }
     public string? GenerationId { get; init; }
     public long? AfterSeq { get; init; }
+    public string? IdempotencyKey { get; init; }
 }

@@ -34,12 +34,14 @@ public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTrans
         var earlier = start.ConversationId is { } existing ? (await api.GetConversationAsync(existing, cancellationToken))?.ActiveGenerationId : null;
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/chat")
         {
-            Content = JsonContent.Create(new ChatStartBody(start.AgentId, start.ConversationId, start.Message, start.RequestId), ClientJsonContext.Default.ChatStartBody),
+            Content = JsonContent.Create(new ChatStartBody(start.AgentId, start.ConversationId, start.Message), ClientJsonContext.Default.ChatStartBody),
         };
         if (fallbackFrom is { } from)
         {
             request.Headers.Add(SseEventStream.FallbackFromHeader, from.ToWire());
         }
+
+        request.Headers.Add(SseEventStream.IdempotencyKeyHeader, start.IdempotencyKey);
 
         var sent = http.SendAsync(request, cancellationToken);
         string? generationId = null;

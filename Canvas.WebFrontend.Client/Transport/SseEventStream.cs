@@ -12,6 +12,9 @@ internal static class SseEventStream
     /// <summary>The header that tells the API which tier the client fell back from.</summary>
     public const string FallbackFromHeader = "X-Canvas-Fallback-From";
 
+    /// <summary>The header that makes a start retryable on any tier without a second answer.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     /// <summary>
     /// Sends <paramref name="request"/> and yields each event as it arrives; throws
     /// <see cref="TransportFailedException"/> when the stream cannot start or ends before a terminal event.

@@ -46,10 +46,11 @@ public sealed class WebSocketChatTransport : IChatTransport, IAsyncDisposable
     /// <inheritdoc/>
     public IAsyncEnumerable<ChatEvent> StartAsync(ChatStart start, TransportTier? fallbackFrom, CancellationToken cancellationToken)
     {
-        var requestId = start.RequestId;
+        var requestId = start.IdempotencyKey;
         var message = new WebSocketClientMessage("start")
         {
             RequestId = requestId,
+            IdempotencyKey = start.IdempotencyKey,
             AgentId = start.AgentId,
             ConversationId = start.ConversationId,
             Message = start.Message,
