@@ -22,25 +22,45 @@ public sealed class ChatApiHost : WebApplicationFactory<ChatServices>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _configureServices;
 
-    public ChatApiHost(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
+    private ChatApiHost(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices)
     {
         _settings = settings;
         _configureServices = configureServices;
         UseKestrel(0);
-        lock (Starting)
-        {
-            StartServer();
-        }
+    }
 
-        var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
-        BaseAddress = new Uri(addresses.Addresses.First());
+    /// <summary>Starts an instance with the settings on top of appsettings.json.</summary>
+    public static ChatApiHost Start(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var host = new ChatApiHost(settings, configureServices);
+            try
+            {
+                lock (Starting)
+                {
+                    host.StartServer();
+                }
+
+                var addresses = host.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
+                host.BaseAddress = new Uri(addresses.Addresses.First());
+                return host;
+            }
+            // Rarely, on a busy machine, the factory's interception of the app's entry point comes too late and the
+            // app starts its server before the factory can choose the port ("Addresses cannot be modified after the
+            // server has started"); a fresh factory starts cleanly.
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                host.Dispose();
+            }
+        }
     }
 
     /// <summary>Gets what the instance logged.</summary>
     public CapturedLogs Logs { get; } = new();
 
     /// <summary>Gets the address the instance listens on.</summary>
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Creates a client for the user, authenticated with a JWT the instance trusts.</summary>
     public HttpClient ClientFor(string userId)

@@ -61,7 +61,7 @@ public sealed class ChatEnvironment : IAsyncDisposable
             settings[key] = value;
         }
 
-        var instance = new ChatApiHost(settings, configureServices);
+        var instance = ChatApiHost.Start(settings, configureServices);
         _instances.Add(instance);
         return instance;
     }
