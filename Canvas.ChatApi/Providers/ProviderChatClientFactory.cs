@@ -19,6 +19,9 @@ namespace Canvas.ChatApi.Providers;
 /// </remarks>
 internal static class ProviderChatClientFactory
 {
+    /// <summary>The most tokens an Anthropic answer may have; the Messages API requires a limit on every request.</summary>
+    public const int AnthropicMaxOutputTokens = 4096;
+
     /// <summary>The name of a provider's HttpClient.</summary>
     public static string HttpClientName(string provider) => $"canvas-provider-{provider}";
 
@@ -59,6 +62,6 @@ internal static class ProviderChatClientFactory
             MaxRetries = 0,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        return client.AsIChatClient(model, defaultMaxOutputTokens: 4096);
+        return client.AsIChatClient(model, defaultMaxOutputTokens: AnthropicMaxOutputTokens);
     }
 }

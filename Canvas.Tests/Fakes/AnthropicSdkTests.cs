@@ -1,3 +1,4 @@
+using Canvas.ChatApi.Providers;
 using Anthropic.Exceptions;
 using Microsoft.Extensions.AI;
 
@@ -105,7 +106,7 @@ public sealed class AnthropicSdkTests
         Assert.Null(request.Header("x-api-key"));
         Assert.NotNull(request.Header("anthropic-version"));
         Assert.Equal(Model, request.Json.GetProperty("model").GetString());
-        Assert.Equal(1024, request.Json.GetProperty("max_tokens").GetInt32());
+        Assert.Equal(ProviderChatClientFactory.AnthropicMaxOutputTokens, request.Json.GetProperty("max_tokens").GetInt32());
         Assert.Equal("You are terse.", request.Json.GetProperty("system")[0].GetProperty("text").GetString());
         Assert.Equal(
             [("user", "Hi"), ("assistant", "Hello."), ("user", "Count")],

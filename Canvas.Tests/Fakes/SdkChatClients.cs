@@ -1,16 +1,12 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
-using Anthropic;
-using Anthropic.Core;
+using Canvas.ChatApi.Agents;
+using Canvas.ChatApi.Providers;
 using Microsoft.Extensions.AI;
-using OllamaSharp;
-using OpenAI;
 
 namespace Canvas.Tests.Fakes;
 
 /// <summary>
-/// Builds each provider SDK's <see cref="IChatClient"/> over an injected <see cref="HttpClient"/> pointed at a fake,
-/// configured the way Canvas wants them in production: SDK retries off and no SDK deadline on a whole stream.
+/// Each provider SDK's <see cref="IChatClient"/> over an <see cref="HttpClient"/> pointed at a fake, built by the
+/// ChatApi's own <see cref="ProviderChatClientFactory"/>, so these tests document what production sends and receives.
 /// </summary>
 internal static class SdkChatClients
 {
@@ -18,34 +14,16 @@ internal static class SdkChatClients
     public static HttpClient HttpClientFor(FakeUpstreamServer server) =>
         new() { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
 
-    /// <summary>OllamaSharp reads the server address from <see cref="HttpClient.BaseAddress"/> and has no retries.</summary>
-    public static IChatClient Ollama(HttpClient httpClient, string model) => new OllamaApiClient(httpClient, model);
+    public static IChatClient Ollama(HttpClient httpClient, string model) =>
+        Create(ProviderNames.Ollama, httpClient.BaseAddress!, apiKey: null, model, httpClient);
 
-    /// <summary>
-    /// The OpenAI SDK appends <c>chat/completions</c> to <see cref="OpenAIClientOptions.Endpoint"/>, so the endpoint
-    /// includes <c>/v1</c>. <see cref="ClientPipelineOptions.NetworkTimeout"/> bounds each read of a streamed body, not
-    /// the whole stream.
-    /// </summary>
+    /// <summary>The OpenAI endpoint includes <c>/v1</c>, as the SDK's does.</summary>
     public static IChatClient OpenAI(HttpClient httpClient, string model, string apiKey = "sk-test-key") =>
-        new OpenAIClient(new ApiKeyCredential(apiKey), new OpenAIClientOptions
-        {
-            Endpoint = new Uri(httpClient.BaseAddress!, "v1"),
-            Transport = new HttpClientPipelineTransport(httpClient),
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = TimeSpan.FromMinutes(5),
-        }).GetChatClient(model).AsIChatClient();
+        Create(ProviderNames.OpenAI, new Uri(httpClient.BaseAddress!, "v1"), apiKey, model, httpClient);
 
-    /// <summary>
-    /// Anthropic's <see cref="ClientOptions.Timeout"/> bounds an attempt until the response headers arrive; setting it
-    /// also stops the SDK from deriving one from <c>max_tokens</c>, which throws for large non-streaming requests.
-    /// </summary>
     public static IChatClient Anthropic(HttpClient httpClient, string model, string apiKey = "sk-ant-test-key") =>
-        new AnthropicClient(new ClientOptions
-        {
-            ApiKey = apiKey,
-            BaseUrl = httpClient.BaseAddress!.ToString().TrimEnd('/'),
-            HttpClient = httpClient,
-            MaxRetries = 0,
-            Timeout = TimeSpan.FromMinutes(5),
-        }).AsIChatClient(model);
+        Create(ProviderNames.Anthropic, httpClient.BaseAddress!, apiKey, model, httpClient);
+
+    private static IChatClient Create(string provider, Uri endpoint, string? apiKey, string model, HttpClient httpClient) =>
+        ProviderChatClientFactory.Create(new ProviderEndpoint(provider, endpoint, apiKey, model, new ProviderOptions()), model, httpClient);
 }
