@@ -1,3 +1,4 @@
+using Canvas.AppHost.Ollama;
 using Canvas.AppHost.Tests.Infrastructure;
 
 namespace Canvas.AppHost.Tests;
@@ -139,21 +140,6 @@ public sealed class AppModelTests
         Assert.Equal("{anthropic-api-key.value}", environment["Canvas__Providers__Anthropic__ApiKey"]);
         Assert.True(builder.Resource<ParameterResource>("openai-api-key").Secret);
         Assert.True(builder.Resource<ParameterResource>("anthropic-api-key").Secret);
-    }
-
-    [Fact]
-    public async Task SigningKey_IsAGeneratedSecretOfAtLeast32Characters()
-    {
-        // Arrange
-        await using var builder = await AppModel.CreateAsync();
-
-        // Act
-        var signingKey = builder.Resource<ParameterResource>("jwt-signing-key");
-
-        // Assert
-        Assert.True(signingKey.Secret);
-        var generated = Assert.IsType<GenerateParameterDefault>(signingKey.Default);
-        Assert.True(generated.MinLength >= 32);
     }
 
     [Fact]

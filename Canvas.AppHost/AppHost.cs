@@ -1,8 +1,11 @@
 using Canvas.AppHost;
+using Canvas.AppHost.Dependencies;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Each is a container the AppHost runs, or an existing instance named in ConnectionStrings (docs/aspire.md).
+// Containers by default, local processes with Dependencies:Mode=Local (the `local` launch profile), or an existing
+// instance named in ConnectionStrings (docs/aspire.md). A dependency this machine cannot run stops the start with one line.
+builder.AddStartupCheck();
 var redis = builder.AddCanvasRedis();
 var chatModel = builder.AddCanvasChatModel();
 
@@ -17,6 +20,8 @@ var chatApi = builder.AddProject<Projects.Canvas_ChatApi>("chatapi")
     .WithEnvironment("Canvas__Auth__SigningKey", signingKey)
     .WithApiKeyWhenConfigured("openai-api-key", "Canvas__Providers__OpenAI__ApiKey")
     .WithApiKeyWhenConfigured("anthropic-api-key", "Canvas__Providers__Anthropic__ApiKey")
+    .WithProviderEndpointWhenConfigured("OpenAI")
+    .WithProviderEndpointWhenConfigured("Anthropic")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Canvas_WebFrontend>("webfrontend")
@@ -28,4 +33,4 @@ builder.AddProject<Projects.Canvas_WebFrontend>("webfrontend")
     .WithUrlForEndpoint("https", url => url.DisplayText = "Canvas (HTTPS)")
     .WithUrlForEndpoint("http", url => url.DisplayText = "Canvas (HTTP)");
 
-builder.Build().Run();
+return await builder.Build().RunOrExplainAsync();

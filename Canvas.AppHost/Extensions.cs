@@ -1,3 +1,5 @@
+using Canvas.AppHost.Dependencies;
+using Canvas.AppHost.Ollama;
 using Microsoft.Extensions.Configuration;
 
 namespace Canvas.AppHost;
@@ -10,9 +12,13 @@ internal static class Extensions
     /// <summary>The Ollama model pulled when <c>Ollama:Model</c> is not set: small enough for a laptop CPU.</summary>
     public const string DefaultChatModel = "llama3.2:1b";
 
+    /// <summary>Where local-mode dependencies keep their data, under the AppHost's folder (git-ignored).</summary>
+    public const string LocalDataFolder = ".local";
+
     /// <summary>
     /// Adds the Redis that ChatApi uses as backplane and store, named <c>redis</c>: the existing instance in
-    /// <c>ConnectionStrings:redis</c> when that is set, otherwise a container that snapshots to a data volume.
+    /// <c>ConnectionStrings:redis</c> when that is set; otherwise a container that snapshots to a data volume, or in
+    /// <see cref="DependencyMode.Local"/> a <c>redis-server</c> from PATH.
     /// </summary>
     /// <param name="builder">The AppHost builder.</param>
     /// <returns>The resource ChatApi references.</returns>
@@ -24,6 +30,11 @@ internal static class Extensions
             return builder.AddConnectionString(name);
         }
 
+        if (ModeOf(builder) == DependencyMode.Local)
+        {
+            return builder.AddRedisLocal(name, LocalDataDirectory(builder, name));
+        }
+
         return builder.AddRedis(name)
             .WithDataVolume()
             .WithPersistence();
@@ -31,12 +42,13 @@ internal static class Extensions
 
     /// <summary>
     /// Adds the chat model for the Ollama agent, named <c>chat-model</c> (connection string <c>Endpoint=…;Model=…</c>):
-    /// the existing instance in <c>ConnectionStrings:chat-model</c> when that is set, otherwise an Ollama container
-    /// with a data volume that pulls <c>Ollama:Model</c> (default <see cref="DefaultChatModel"/>) on first run.
-    /// <c>Ollama:UseGpu</c> (default false) passes the GPU of <c>Ollama:GpuVendor</c> (default Nvidia) through.
+    /// the existing instance in <c>ConnectionStrings:chat-model</c> when that is set; otherwise an Ollama server, a
+    /// container with a data volume or in <see cref="DependencyMode.Local"/> <c>ollama serve</c> from PATH, that
+    /// pulls <c>Ollama:Model</c> (default <see cref="DefaultChatModel"/>) on start. <c>Ollama:UseGpu</c> (default
+    /// false) passes the container the GPU of <c>Ollama:GpuVendor</c> (default Nvidia).
     /// </summary>
     /// <param name="builder">The AppHost builder.</param>
-    /// <returns>The resource ChatApi references; for the container, its health turns green once the model is pulled.</returns>
+    /// <returns>The resource ChatApi references; it turns healthy once the model is on the server.</returns>
     public static IResourceBuilder<IResourceWithConnectionString> AddCanvasChatModel(this IDistributedApplicationBuilder builder)
     {
         const string name = "chat-model";
@@ -45,16 +57,24 @@ internal static class Extensions
             return builder.AddConnectionString(name);
         }
 
+        var model = builder.Configuration["Ollama:Model"] ?? DefaultChatModel;
+        if (ModeOf(builder) == DependencyMode.Local)
+        {
+            return builder.AddOllamaLocal("ollama", LocalDataDirectory(builder, "ollama"))
+                .WithUrlForEndpoint(IOllamaResource.HttpEndpointName, url => url.DisplayText = "Ollama API")
+                .AddModel(name, model);
+        }
+
         var ollama = builder.AddOllama("ollama")
             .WithDataVolume()
-            .WithUrlForEndpoint("http", url => url.DisplayText = "Ollama API");
+            .WithUrlForEndpoint(IOllamaResource.HttpEndpointName, url => url.DisplayText = "Ollama API");
 
         if (builder.Configuration.GetValue("Ollama:UseGpu", false))
         {
             ollama.WithGPUSupport(builder.Configuration.GetValue("Ollama:GpuVendor", OllamaGpuVendor.Nvidia));
         }
 
-        return ollama.AddModel(name, builder.Configuration["Ollama:Model"] ?? DefaultChatModel);
+        return ollama.AddModel(name, model);
     }
 
     /// <summary>
@@ -93,6 +113,22 @@ internal static class Extensions
     }
 
     /// <summary>
+    /// Passes the AppHost setting <c>Providers:{provider}:Endpoint</c> to ChatApi when it is set, for an OpenAI- or
+    /// Anthropic-compatible server other than the public API (a proxy, a gateway, a test double).
+    /// </summary>
+    /// <param name="project">The project that calls the provider.</param>
+    /// <param name="provider">The provider's section name: <c>OpenAI</c> or <c>Anthropic</c>.</param>
+    /// <returns>The same project builder.</returns>
+    public static IResourceBuilder<ProjectResource> WithProviderEndpointWhenConfigured(
+        this IResourceBuilder<ProjectResource> project, string provider)
+    {
+        var endpoint = project.ApplicationBuilder.Configuration[$"Providers:{provider}:Endpoint"];
+        return string.IsNullOrWhiteSpace(endpoint)
+            ? project
+            : project.WithEnvironment($"Canvas__Providers__{provider}__Endpoint", endpoint);
+    }
+
+    /// <summary>
     /// Runs as many replicas as the configuration key says (default 1); the <c>two-replicas</c> launch profile sets 2
     /// to show fan-out and resume across replicas.
     /// </summary>
@@ -102,6 +138,12 @@ internal static class Extensions
     public static IResourceBuilder<ProjectResource> WithReplicasFromConfiguration(
         this IResourceBuilder<ProjectResource> project, string configurationKey) =>
         project.WithReplicas(project.ApplicationBuilder.Configuration.GetValue(configurationKey, 1));
+
+    private static DependencyMode ModeOf(IDistributedApplicationBuilder builder) =>
+        builder.Configuration.GetValue("Dependencies:Mode", DependencyMode.Containers);
+
+    private static string LocalDataDirectory(IDistributedApplicationBuilder builder, string resourceName) =>
+        Path.Combine(builder.AppHostDirectory, LocalDataFolder, resourceName);
 
     private static bool HasConnectionString(IDistributedApplicationBuilder builder, string name) =>
         !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name));
