@@ -18,7 +18,7 @@ public static class BackplaneServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="IGenerationBackplane"/>, <see cref="IConversationStore"/> and
     /// <see cref="IWebSocketTicketStore"/>: on Redis when <c>ConnectionStrings:redis</c> is set (one shared
-    /// multiplexer, plus a <c>redis</c> health check tagged <c>ready</c>), otherwise in this process's memory,
+    /// multiplexer from Aspire's <c>AddRedisClient</c>, with its health check and tracing), otherwise in this process's memory,
     /// which serves a single instance only. Binds and validates <see cref="BackplaneOptions"/> from
     /// <c>Canvas:Backplane</c> at start-up.
     /// </summary>
@@ -47,19 +47,13 @@ public static class BackplaneServiceCollectionExtensions
         // Parsed here so a malformed connection string fails at start-up, not on the first request.
         var configuration = ConfigurationOptions.Parse(redis);
 
-        // Start even while Redis is down: the multiplexer keeps reconnecting and the health check reports it.
-        configuration.AbortOnConnectFail = false;
-        services.TryAddSingleton<IConnectionMultiplexer>(provider =>
-        {
-            var options = configuration.Clone();
-            options.LoggerFactory ??= provider.GetService<ILoggerFactory>();
-            return ConnectionMultiplexer.Connect(options);
-        });
+        // Aspire's client: one multiplexer, its health check, Redis tracing and logging, Aspire:StackExchange:Redis
+        // settings. It starts even while Redis is down: the multiplexer keeps reconnecting and the health check reports it.
+        builder.AddRedisClient(RedisConnectionName, configureOptions: options => options.AbortOnConnectFail = false);
         services.TryAddSingleton<IGenerationBackplane, RedisGenerationBackplane>();
         services.TryAddSingleton<IConversationStore, RedisConversationStore>();
         services.TryAddSingleton<IWebSocketTicketStore, RedisWebSocketTicketStore>();
         services.TryAddSingleton<IStartRequestLedger, RedisStartRequestLedger>();
-        services.AddHealthChecks().AddCheck<RedisHealthCheck>(RedisConnectionName, tags: ["ready"]);
         services.AddHostedService(provider => new StorageModeReporter(
             provider.GetRequiredService<ILogger<StorageModeReporter>>(),
             string.Join(", ", configuration.EndPoints.Select(Describe))));
