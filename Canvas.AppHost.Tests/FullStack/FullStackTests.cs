@@ -1,0 +1,159 @@
+using System.Runtime.CompilerServices;
+using Canvas.Tests.Browser;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Canvas.AppHost.Tests.FullStack;
+
+/// <summary>
+/// The stack Aspire starts from Canvas.AppHost (<see cref="LocalStack"/>), used as a person would: Chromium on
+/// WebFrontend, every answer checked against its recording, and every chat looked up afterwards on the real Aspire
+/// dashboard, where its trace must hold the span named after the tier that carried it, with its GenAI child span.
+/// </summary>
+public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) : IClassFixture<LocalStack>, IAsyncLifetime
+{
+    private const string ChatSocket = "**/api/chat/ws";
+    private const string SseStart = "**/api/chat/sse";
+
+    // Bounds that only guard against a hang: an answer, and its spans reaching the dashboard in the next export batch.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    private readonly List<IBrowserContext> _contexts = [];
+
+    /// <summary>Gets the folder screenshots are saved in (copied to docs/screenshots by hand when they change).</summary>
+    public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    [Fact]
+    public async Task OllamaAgent_AnswersOverSse_AndTheDashboardHoldsItsChatSseSpan()
+    {
+        // Arrange
+        var chat = await OpenChatAsync();
+        await chat.SelectAgentAsync("local");
+
+        // Act
+        await chat.SendAsync("Hello");
+        await chat.WaitForAnswerAsync();
+
+        // Assert
+        await Expect(chat.Indicator).ToHaveAttributeAsync("data-tier", "sse");
+        await Expect(chat.IndicatorLabel).ToHaveTextAsync("SSE (Ollama)");
+        await AssertShowsRecordingAsync(chat, "local");
+        await AssertDashboardTraceAsync("chat sse", "local", fallbackFrom: null);
+    }
+
+    [Theory]
+    [InlineData("gpt")]
+    [InlineData("claude")]
+    public async Task CloudAgent_AnswersOverWebSocket_AndTheDashboardHoldsItsChatWebSocketSpan(string agentId)
+    {
+        // Arrange
+        var chat = await OpenChatAsync(test: $"{nameof(CloudAgent_AnswersOverWebSocket_AndTheDashboardHoldsItsChatWebSocketSpan)}({agentId})");
+        await chat.SelectAgentAsync(agentId);
+
+        // Act
+        await chat.SendAsync("Hello");
+        await chat.WaitForAnswerAsync();
+
+        // Assert
+        await Expect(chat.Indicator).ToHaveAttributeAsync("data-tier", "websocket");
+        await Expect(chat.Indicator).ToHaveAttributeAsync("data-fallback", "false");
+        await AssertShowsRecordingAsync(chat, agentId);
+        await AssertDashboardTraceAsync("chat websocket", agentId, fallbackFrom: null);
+    }
+
+    [Fact]
+    public async Task WebSocketBlocked_FallsBackToSse_AndTheDashboardShowsTheFallback()
+    {
+        // Arrange
+        var chat = await OpenChatAsync();
+        await chat.Page.RouteWebSocketAsync(ChatSocket, socket => _ = socket.CloseAsync(new() { Code = 1011, Reason = "blocked by test" }));
+        await chat.SelectAgentAsync("gpt");
+
+        // Act
+        await chat.SendAsync("Hello");
+        await chat.WaitForAnswerAsync();
+
+        // Assert
+        await Expect(chat.Indicator).ToHaveAttributeAsync("data-tier", "sse");
+        await Expect(chat.Indicator).ToHaveAttributeAsync("data-fallback", "true");
+        await AssertShowsRecordingAsync(chat, "gpt");
+        await AssertDashboardTraceAsync("chat sse", "gpt", fallbackFrom: "websocket");
+    }
+
+    [Fact]
+    public async Task WebSocketAndSseBlocked_FallsBackToRest_AndTheDashboardShowsTheFallback()
+    {
+        // Arrange
+        var chat = await OpenChatAsync();
+        await chat.Page.RouteWebSocketAsync(ChatSocket, socket => _ = socket.CloseAsync(new() { Code = 1011, Reason = "blocked by test" }));
+        await chat.Page.RouteAsync(SseStart, route => route.AbortAsync());
+        await chat.SelectAgentAsync("claude");
+
+        // Act
+        await chat.SendAsync("Hello");
+        await chat.WaitForAnswerAsync();
+
+        // Assert
+        await Expect(chat.Indicator).ToHaveAttributeAsync("data-tier", "rest");
+        await Expect(chat.Indicator).ToHaveAttributeAsync("data-fallback", "true");
+        await AssertShowsRecordingAsync(chat, "claude");
+        await AssertDashboardTraceAsync("chat rest", "claude", fallbackFrom: "sse");
+    }
+
+    /// <inheritdoc/>
+    public Task InitializeAsync()
+    {
+        stack.ReportStartup(output);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync().WaitAsync(Bound);
+        }
+    }
+
+    private async Task<ChatPage> OpenChatAsync([CallerMemberName] string test = "")
+    {
+        var context = await stack.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = stack.WebFrontend.ToString(),
+            ViewportSize = new ViewportSize { Width = 1100, Height = 720 },
+        }).WaitAsync(Bound);
+        _contexts.Add(context);
+        var page = await context.NewPageAsync().WaitAsync(Bound);
+        page.SetDefaultTimeout(30_000);
+        page.PageError += (_, error) => output.WriteLine($"[{test} page error] {error}");
+
+        var chat = new ChatPage(page);
+        await chat.GotoAsync("/").WaitAsync(Bound);
+        return chat;
+    }
+
+    private static async Task AssertShowsRecordingAsync(ChatPage chat, string agentId)
+    {
+        await Expect(chat.Answers).ToHaveCountAsync(1);
+        Assert.Equal(await chat.ExpectedShownTextAsync(Recordings.DefaultAnswerOf(agentId)), await chat.ShownTextAsync(chat.LastAnswer));
+    }
+
+    // The chat's trace on the dashboard: ChatApi's span named after the tier, with the tier (and the tier it fell back
+    // from) as attributes, and under it the Microsoft.Extensions.AI `chat <model>` span with the GenAI attributes.
+    private async Task<(DashboardSpan Tier, DashboardSpan GenAi)> AssertDashboardTraceAsync(string spanName, string agentId, string? fallbackFrom)
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        var (tier, spans) = await stack.Telemetry.WaitForSpanAsync(
+            span => span.Name == spanName && span["canvas.agent.id"] == agentId && span["canvas.transport.fallback_from"] == fallbackFrom,
+            Bound, cts.Token);
+
+        Assert.Equal("chatapi", tier.Service);
+        Assert.Equal(spanName["chat ".Length..], tier["canvas.transport"]);
+        var genAi = Assert.Single(spans, span => span.TraceId == tier.TraceId && span.ParentSpanId == tier.SpanId && span.Name.StartsWith("chat ", StringComparison.Ordinal) && span.Attributes.ContainsKey("gen_ai.request.model"));
+        Assert.NotNull(genAi["gen_ai.usage.output_tokens"]);
+        output.WriteLine($"{spanName} ({agentId}) in trace {tier.TraceId} on {tier.Instance}; GenAI span '{genAi.Name}'.");
+        return (tier, genAi);
+    }
+}
