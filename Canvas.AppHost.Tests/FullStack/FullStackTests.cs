@@ -101,6 +101,34 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
         await AssertDashboardTraceAsync("chat rest", "claude", fallbackFrom: "sse");
     }
 
+    [Fact]
+    public async Task Dashboard_ListsEveryResourceRunning_AndShowsAChatTraceWithItsTierSpan()
+    {
+        // Arrange: one chat, so that the dashboard holds its trace.
+        var chat = await OpenChatAsync();
+        await chat.SelectAgentAsync("gpt");
+        await chat.SendAsync("Hello");
+        await chat.WaitForAnswerAsync();
+        var (tier, genAi) = await AssertDashboardTraceAsync("chat websocket", "gpt", fallbackFrom: null);
+        var dashboard = await OpenDashboardAsync();
+
+        // Act
+        await dashboard.GotoAsync("/").WaitAsync(Bound);
+        foreach (var resource in new[] { "redis", "chatapi", "webfrontend" })
+        {
+            await Expect(dashboard.GetByText(resource, new() { Exact = false }).First).ToBeVisibleAsync();
+        }
+
+        await Expect(dashboard.GetByText("Running").First).ToBeVisibleAsync();
+        await SaveScreenshotAsync(dashboard, "dashboard-resources.png");
+        await dashboard.GotoAsync($"/traces/detail/{tier.TraceId}").WaitAsync(Bound);
+
+        // Assert
+        await Expect(dashboard.GetByText(tier.Name).First).ToBeVisibleAsync();
+        await Expect(dashboard.GetByText(genAi.Name).First).ToBeVisibleAsync();
+        await SaveScreenshotAsync(dashboard, "dashboard-trace-chat-websocket.png");
+    }
+
     /// <inheritdoc/>
     public Task InitializeAsync()
     {
@@ -132,6 +160,25 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
         var chat = new ChatPage(page);
         await chat.GotoAsync("/").WaitAsync(Bound);
         return chat;
+    }
+
+    private async Task<IPage> OpenDashboardAsync()
+    {
+        var context = await stack.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = stack.Dashboard.ToString(),
+            ViewportSize = new ViewportSize { Width = 1600, Height = 900 },
+        }).WaitAsync(Bound);
+        _contexts.Add(context);
+        var page = await context.NewPageAsync().WaitAsync(Bound);
+        page.SetDefaultTimeout(30_000);
+        return page;
+    }
+
+    private static async Task SaveScreenshotAsync(IPage page, string fileName)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, fileName) }).WaitAsync(Bound);
     }
 
     private static async Task AssertShowsRecordingAsync(ChatPage chat, string agentId)

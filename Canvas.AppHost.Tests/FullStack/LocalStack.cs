@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Canvas.AppHost.Dependencies;
 using Canvas.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -107,6 +108,10 @@ public sealed class LocalStack(IMessageSink diagnostics) : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder
             .CreateAsync<Projects.Canvas_AppHost>(configuration, (options, _) => options.DisableDashboard = false, cts.Token)
             .WaitAsync(StartupTimeout, cts.Token);
+        // The services' own logs stay on the dashboard; the test output keeps what went wrong.
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("Canvas.AppHost.Resources", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting", LogLevel.Warning));
         _app = await builder.BuildAsync(cts.Token).WaitAsync(StartupTimeout, cts.Token);
 
         // What the AppHost would print and stop on (redis-server missing, say), as the reason instead of a hang.
