@@ -1,3 +1,4 @@
+using Canvas.AppHost.Dependencies;
 using Canvas.AppHost.Ollama;
 using Canvas.AppHost.Tests.Infrastructure;
 
@@ -215,5 +216,72 @@ public sealed class AppModelTests
         Assert.Empty(AppModel.Waits(chatApi));
         Assert.Equal("{redis.connectionString}", environment["ConnectionStrings__redis"]);
         Assert.Equal("{chat-model.connectionString}", environment["ConnectionStrings__chat-model"]);
+    }
+
+    [Fact]
+    public async Task Local_RunsRedisServerAndOllamaServeFromPath_WithNoContainer()
+    {
+        // Arrange
+        await using var builder = await AppModel.CreateAsync("Dependencies:Mode=Local");
+
+        // Act
+        var redis = builder.Resource<RedisExecutableResource>("redis");
+        var ollama = builder.Resource<OllamaExecutableResource>("ollama");
+        var model = builder.Resource<OllamaModelResource>("chat-model");
+
+        // Assert
+        Assert.DoesNotContain(builder.Resources, resource => resource is ContainerResource);
+        Assert.Equal("redis-server", redis.Command);
+        Assert.Equal("ollama", ollama.Command);
+        Assert.Same(ollama, model.Parent);
+        Assert.Equal(Path.Combine(builder.AppHostDirectory, ".local", "redis"), redis.WorkingDirectory);
+        Assert.Equal(Path.Combine(builder.AppHostDirectory, ".local", "ollama"), ollama.WorkingDirectory);
+    }
+
+    [Fact]
+    public async Task Local_EachServerGetsItsOwnPort_NotTheWellKnownOne()
+    {
+        // Arrange
+        await using var builder = await AppModel.CreateAsync("Dependencies:Mode=Local");
+
+        // Act
+        var endpoints = new IResourceWithEndpoints[] { builder.Resource<RedisExecutableResource>("redis"), builder.Resource<OllamaExecutableResource>("ollama") }
+            .SelectMany(resource => resource.Annotations.OfType<EndpointAnnotation>())
+            .ToList();
+
+        // Assert
+        Assert.Equal(2, endpoints.Count);
+        Assert.All(endpoints, endpoint => Assert.Null(endpoint.Port));
+        Assert.All(endpoints, endpoint => Assert.Null(endpoint.TargetPort));
+    }
+
+    [Fact]
+    public async Task ChatApi_Local_WaitsUntilRedisAndTheModelAreHealthy()
+    {
+        // Arrange
+        await using var builder = await AppModel.CreateAsync("Dependencies:Mode=Local");
+
+        // Act
+        var waits = AppModel.Waits(builder.Resource<ProjectResource>("chatapi"));
+
+        // Assert
+        Assert.Equal(WaitType.WaitUntilHealthy, waits["redis"]);
+        Assert.Equal(WaitType.WaitUntilHealthy, waits["chat-model"]);
+        Assert.True(builder.Resource<RedisExecutableResource>("redis").TryGetAnnotationsOfType<HealthCheckAnnotation>(out _));
+    }
+
+    [Fact]
+    public async Task ChatApi_ProviderEndpointsConfigured_GetsThem()
+    {
+        // Arrange
+        await using var builder = await AppModel.CreateAsync(
+            "Providers:OpenAI:Endpoint=http://127.0.0.1:9/v1", "Providers:Anthropic:Endpoint=http://127.0.0.1:9/");
+
+        // Act
+        var environment = await AppModel.EnvironmentAsync(builder.Resource<ProjectResource>("chatapi"));
+
+        // Assert
+        Assert.Equal("http://127.0.0.1:9/v1", environment["Canvas__Providers__OpenAI__Endpoint"]);
+        Assert.Equal("http://127.0.0.1:9/", environment["Canvas__Providers__Anthropic__Endpoint"]);
     }
 }

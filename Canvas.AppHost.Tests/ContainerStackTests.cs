@@ -8,11 +8,12 @@ using Canvas.AppHost.Tests.Infrastructure;
 namespace Canvas.AppHost.Tests;
 
 /// <summary>
-/// Chats through WebFrontend on every tier with the stack the AppHost starts, exactly as a user would after
+/// Chats through WebFrontend on every tier with the stack the AppHost starts with containers (real Redis, real Ollama
+/// and its pulled model), exactly as a user would after
 /// <c>dotnet run --project Canvas.AppHost</c> with no API keys (only the Ollama agent exists), and as the browser
 /// does: the identity cookie from the page load on every call, the page's origin on the WebSocket.
 /// </summary>
-public sealed class FullStackTests(CanvasStack stack) : IClassFixture<CanvasStack>
+public sealed class ContainerStackTests(CanvasStack stack) : IClassFixture<CanvasStack>
 {
     // A small model on a CPU answers a one-word prompt in seconds; the margin covers a cold model load.
     private static readonly TimeSpan ChatTimeout = TimeSpan.FromMinutes(3);
