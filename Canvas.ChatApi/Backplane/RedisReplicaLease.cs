@@ -8,9 +8,11 @@ namespace Canvas.ChatApi.Backplane;
 /// the last renewal. However many generations the replica runs, it costs one command per interval.
 /// </summary>
 /// <remarks>
-/// The renewals run on a thread of their own with a synchronous command (StackExchange.Redis completes it on its
-/// own socket threads), so a replica whose thread pool is starved or whose cores are saturated still renews: a busy
-/// replica streams slower, it is never declared dead. Only a stopped (or frozen) process lets the lease lapse.
+/// The renewals run on a thread of their own with a synchronous command, so they wait neither for a timer nor
+/// behind the work queued on a busy thread pool: a saturated replica streams slower, it is never declared dead.
+/// Only the reply needs the pool (.NET completes socket reads there, ahead of queued work); even a pool whose every
+/// thread is blocked gets a thread injected about every half second, far inside the owner timeout. Only a stopped
+/// or frozen process lets the lease lapse.
 /// </remarks>
 internal sealed partial class RedisReplicaLease : IDisposable
 {
