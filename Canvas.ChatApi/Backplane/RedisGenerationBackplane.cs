@@ -40,6 +40,9 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     private readonly RedisReplicaLease lease;
     private readonly ConcurrentDictionary<string, LocalGenerationFeed> localFeeds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long CheckedAt, bool Alive)> replicaLiveness = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OneShotCallback> localCancels = new(StringComparer.Ordinal);
+    private readonly Lock replicaCancelsGate = new();
+    private Task? replicaCancels;
 
     /// <summary>Creates the backplane over a shared multiplexer, as a replica of its own.</summary>
     /// <param name="connection">The process's one multiplexer.</param>
@@ -260,6 +263,11 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A runner on the generation's owner replica hears its cancel on that replica's one channel (the message is the
+    /// generation id), so running a generation subscribes to nothing of its own; any other subscriber listens on the
+    /// generation's own channel. A request goes to both.
+    /// </remarks>
     public async Task RequestCancelAsync(string generationId, CancellationToken cancellationToken)
     {
         var keys = KeysOf(generationId);
@@ -268,6 +276,10 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         await Database.StringSetAsync(keys.Cancel, 1, TimeSpan.FromMilliseconds(runningTtlMs))
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         await Subscriber.PublishAsync(keys.CancelChannel, 1).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if ((await FindAsync(generationId, cancellationToken).ConfigureAwait(false))?.OwnerReplicaId is { } owner)
+        {
+            await Subscriber.PublishAsync(ReplicaCancelChannel(owner), generationId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>
@@ -277,11 +289,22 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         cancellationToken.ThrowIfCancellationRequested();
         var keys = KeysOf(generationId);
         var callback = new OneShotCallback(onCancel);
+        IAsyncDisposable subscription;
+        if (localFeeds.ContainsKey(generationId))
+        {
+            // Not bounded by the token, like the subscription below: it is shared and stays for the process.
+            await EnsureReplicaCancelsAsync().ConfigureAwait(false);
+            localCancels[generationId] = callback;
+            subscription = new LocalCancelSubscription(localCancels, generationId, callback);
+        }
+        else
+        {
+            // Not bounded by the token: a subscription abandoned half-way would stay registered forever.
+            var requests = await Subscriber.SubscribeAsync(keys.CancelChannel).ConfigureAwait(false);
+            subscription = new CancelSubscription(requests, callback);
+            requests.OnMessage(_ => callback.Invoke());
+        }
 
-        // Not bounded by the token: a subscription abandoned half-way would stay registered forever.
-        var requests = await Subscriber.SubscribeAsync(keys.CancelChannel).ConfigureAwait(false);
-        var subscription = new CancelSubscription(requests, callback);
-        requests.OnMessage(_ => callback.Invoke());
         try
         {
             if (await Database.KeyExistsAsync(keys.Cancel).WaitAsync(cancellationToken).ConfigureAwait(false))
@@ -302,6 +325,35 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     {
         ArgumentException.ThrowIfNullOrEmpty(generationId);
         return new RedisGenerationKeys(options.KeyPrefix, generationId);
+    }
+
+    private RedisChannel ReplicaCancelChannel(string replicaId) =>
+        RedisChannel.Literal($"{options.KeyPrefix}:replica:{{{replicaId}}}:cancel");
+
+    private Task EnsureReplicaCancelsAsync()
+    {
+        lock (replicaCancelsGate)
+        {
+            // A subscription that failed (Redis was down) is tried again by the next runner.
+            if (replicaCancels is null || replicaCancels.IsFaulted || replicaCancels.IsCanceled)
+            {
+                replicaCancels = SubscribeReplicaCancelsAsync();
+            }
+
+            return replicaCancels;
+        }
+    }
+
+    private async Task SubscribeReplicaCancelsAsync()
+    {
+        var requests = await Subscriber.SubscribeAsync(ReplicaCancelChannel(replica.Id)).ConfigureAwait(false);
+        requests.OnMessage(message =>
+        {
+            if (localCancels.TryGetValue(message.Message.ToString(), out var callback))
+            {
+                callback.Invoke();
+            }
+        });
     }
 
     private void AbandonFeed(string generationId)
@@ -436,6 +488,17 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
 
         /// <summary>Nothing more will come: the generation ended before the reader's position, or is unknown.</summary>
         Ended,
+    }
+
+    private sealed class LocalCancelSubscription(
+        ConcurrentDictionary<string, OneShotCallback> callbacks, string generationId, OneShotCallback callback) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            callback.Revoke();
+            callbacks.TryRemove(new KeyValuePair<string, OneShotCallback>(generationId, callback));
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class CancelSubscription(ChannelMessageQueue requests, OneShotCallback callback) : IAsyncDisposable

@@ -10,8 +10,8 @@ namespace Canvas.Tests.Backplane;
 /// <summary>
 /// A replica's generations live as long as the replica does: one lease per replica, renewed on a thread of its
 /// own, keeps them alive however busy the replica is, and lapses only when the replica stops. The bound on
-/// detecting a stopped replica is <see cref="BackplaneOptions.OwnerTimeout"/> plus two heartbeat intervals (the
-/// lease's last renewal, then a reader's quiet period and its cached view of the lease).
+/// detecting a stopped replica is <see cref="BackplaneOptions.OwnerTimeout"/> plus three heartbeat intervals (the
+/// lease's last renewal, a reader's quiet period, which may run twice, and its cached view of the lease).
 /// </summary>
 [Collection(SaturationCollection.Name)]
 public sealed class ReplicaLeaseTests(RedisServerFixture redis) : IAsyncLifetime
