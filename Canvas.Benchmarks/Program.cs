@@ -1,11 +1,14 @@
 using BenchmarkDotNet.Running;
 
 // `dotnet run -c Release --project Canvas.Benchmarks -- --filter *` runs the micro-benchmarks;
-// `… -- load --help` runs the load generator against a running ChatApi.
-if (args.Length > 0 && args[0] == "load")
+// `… -- load --help` runs the load generator; `… -- chart …` draws a side-by-side harness run.
+switch (args.FirstOrDefault())
 {
-    return await Canvas.Benchmarks.Load.LoadGenerator.RunAsync(args[1..]);
+    case "load":
+        return await Canvas.Benchmarks.Load.LoadGenerator.RunAsync(args[1..]);
+    case "chart":
+        return await Canvas.Benchmarks.Report.ChartCommand.RunAsync(args[1..]);
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(Canvas.Benchmarks.Load.LoadOptions).Assembly).Run(args);
+        return 0;
 }
-
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-return 0;

@@ -3,14 +3,14 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using Canvas.ChatApi.Generations;
 
 namespace Canvas.Benchmarks.Load;
 
 /// <summary>
-/// Starts many answers at once over one tier and reports time to first token, total time, throughput, and whether
+/// Starts many answers at once over one tier (or follows them on a second instance, or reads the hop-floor relay)
+/// and reports time to first token, each token's latency from the upstream's emit stamp, throughput, and whether
 /// every answer arrived whole and in order (gap-free <c>seq</c>, ending in <c>done</c>).
 /// </summary>
 internal static class LoadGenerator
@@ -25,90 +25,132 @@ internal static class LoadGenerator
 
         var options = LoadOptions.Parse(args);
         await using var upstream = options.Url is null ? await SyntheticOpenAIUpstream.StartAsync(options.Tokens, options.TokenInterval) : null;
-        await using var host = upstream is null ? null : new SelfHostedChatApi(upstream.BaseAddress, options.Redis);
-        var baseAddress = options.Url ?? host!.BaseAddress;
-        var token = options.Token ?? host!.TokenFor("load");
+        await using var floor = options.Tier == "hop-floor" ? await HopFloorRelay.StartAsync(upstream!.BaseAddress) : null;
+        await using var host = upstream is null || floor is not null ? null : new SelfHostedChatApi(upstream.BaseAddress, options.Redis);
+        await using var follower = options.Tier == "follow" ? new SelfHostedChatApi(upstream!.BaseAddress, options.Redis) : null;
+        var baseAddress = options.Url ?? floor?.BaseAddress ?? host!.BaseAddress;
+        var token = options.Token ?? host?.TokenFor("load") ?? "floor";
+        using var http = NewClient(baseAddress, token);
+        using var followHttp = follower is null ? null : NewClient(follower.BaseAddress, token);
+        var target = new Target(http, followHttp, baseAddress, token, options);
 
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         // Warm up first (JIT, connection pools, Redis scripts), so percentiles describe the steady state.
-        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => AskAsync(http, baseAddress, token, options)));
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(options.Concurrency, 20)).Select(_ => AskAsync(target)));
 
         var results = new ConcurrentBag<AnswerResult>();
         var remaining = options.Requests;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
+        await using (var progress = new LoadProgress(options.Requests))
         {
-            while (Interlocked.Decrement(ref remaining) >= 0)
+            await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
             {
-                results.Add(await AskAsync(http, baseAddress, token, options));
-            }
-        }));
+                while (Interlocked.Decrement(ref remaining) >= 0)
+                {
+                    var result = await AskAsync(target);
+                    results.Add(result);
+                    progress.Record(result);
+                }
+            }));
+        }
+
         wall.Stop();
-        Report(options, results.ToList(), wall.Elapsed);
+        var report = LoadReport.From(options, [.. results], wall.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
+        Console.Write(report.ToText());
+        if (options.Out is { } path)
+        {
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, LoadReport.JsonOptions));
+            Console.WriteLine($"-> {path}");
+        }
+
         return results.All(r => r.Complete) ? 0 : 1;
     }
 
-    private static async Task<AnswerResult> AskAsync(HttpClient http, Uri baseAddress, string token, LoadOptions options)
+    private static HttpClient NewClient(Uri baseAddress, string token)
+    {
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    private static async Task<AnswerResult> AskAsync(Target target)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var events = options.Tier switch
+            var events = target.Options.Tier switch
             {
-                "websocket" => await ReadWebSocketAsync(baseAddress, token, options.Agent),
-                "rest" => await ReadRestAsync(http, options.Agent),
-                _ => await ReadSseAsync(http, options.Agent, started),
+                "websocket" => await ReadWebSocketAsync(target),
+                "rest" => await ReadRestAsync(target),
+                "follow" => await ReadFollowedAsync(target),
+                _ => await ReadSseAsync(target.Http, StartRequest(target.Options.Agent)),
             };
             return AnswerResult.From(events, started);
         }
         catch (Exception exception) when (exception is HttpRequestException or WebSocketException or TaskCanceledException or JsonException)
         {
-            return new AnswerResult(false, null, Stopwatch.GetElapsedTime(started), 0, exception.GetType().Name);
+            return AnswerResult.Failed(started, exception.GetType().Name);
         }
     }
 
-    private static async Task<List<(GenerationEvent Event, long At)>> ReadSseAsync(HttpClient http, string agent, long started)
+    private static HttpRequestMessage StartRequest(string agent) =>
+        new(HttpMethod.Post, "/api/chat/sse") { Content = JsonContent.Create(new { agentId = agent, message = "load" }) };
+
+    private static async Task<List<ReceivedEvent>> ReadSseAsync(HttpClient http, HttpRequestMessage request, bool untilMeta = false)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse") { Content = JsonContent.Create(new { agentId = agent, message = "load" }) };
+        using var _ = request;
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var events = new List<(GenerationEvent, long)>();
+        var events = new List<ReceivedEvent>();
         while (await reader.ReadLineAsync() is { } line)
         {
             if (line.StartsWith("data: ", StringComparison.Ordinal))
             {
-                events.Add((JsonSerializer.Deserialize(line.AsSpan(6), CanvasJsonContext.Default.GenerationEvent)!, Stopwatch.GetTimestamp()));
+                var at = TokenStamp.UnixMicros();
+                events.Add(new(JsonSerializer.Deserialize(line.AsSpan(6), CanvasJsonContext.Default.GenerationEvent)!, at));
+                if (untilMeta)
+                {
+                    break;
+                }
             }
         }
 
         return events;
     }
 
-    private static async Task<List<(GenerationEvent Event, long At)>> ReadRestAsync(HttpClient http, string agent)
+    // Starts on the first instance, leaves once meta names the generation, and follows it on the second.
+    private static async Task<List<ReceivedEvent>> ReadFollowedAsync(Target target)
     {
-        using var response = await http.PostAsJsonAsync("/api/chat", new { agentId = agent, message = "load" });
+        var meta = await ReadSseAsync(target.Http, StartRequest(target.Options.Agent), untilMeta: true);
+        var generationId = meta[0].Event.GenerationId;
+        var followed = await ReadSseAsync(target.FollowHttp!, new HttpRequestMessage(HttpMethod.Get, $"/api/generations/{generationId}/events?after=0"));
+        return [.. meta, .. followed];
+    }
+
+    private static async Task<List<ReceivedEvent>> ReadRestAsync(Target target)
+    {
+        using var response = await target.Http.PostAsJsonAsync("/api/chat", new { agentId = target.Options.Agent, message = "load" });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var generationId = body.GetProperty("generationId").GetString()!;
         // REST returns the whole answer at once: its "first token" is the response.
-        var at = Stopwatch.GetTimestamp();
+        var at = TokenStamp.UnixMicros();
         return
         [
-            (new DeltaEvent { GenerationId = generationId, Seq = 1, Text = body.GetProperty("text").GetString()! }, at),
-            (new DoneEvent { GenerationId = generationId, Seq = 2, FinishReason = body.GetProperty("finishReason").GetString()!, Timings = new(null, 0) }, at),
+            new(new DeltaEvent { GenerationId = generationId, Seq = 1, Text = body.GetProperty("text").GetString()! }, at),
+            new(new DoneEvent { GenerationId = generationId, Seq = 2, FinishReason = body.GetProperty("finishReason").GetString()!, Timings = new(null, 0) }, at),
         ];
     }
 
-    private static async Task<List<(GenerationEvent Event, long At)>> ReadWebSocketAsync(Uri baseAddress, string token, string agent)
+    private static async Task<List<ReceivedEvent>> ReadWebSocketAsync(Target target)
     {
         using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
-        await socket.ConnectAsync(new UriBuilder(baseAddress) { Scheme = "ws", Path = "/api/chat/ws" }.Uri, CancellationToken.None);
-        var start = JsonSerializer.SerializeToUtf8Bytes(new { type = "start", requestId = Guid.NewGuid().ToString("N"), agentId = agent, message = "load" });
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {target.Token}");
+        await socket.ConnectAsync(new UriBuilder(target.BaseAddress) { Scheme = "ws", Path = "/api/chat/ws" }.Uri, CancellationToken.None);
+        var start = JsonSerializer.SerializeToUtf8Bytes(new { type = "start", requestId = Guid.NewGuid().ToString("N"), agentId = target.Options.Agent, message = "load" });
         await socket.SendAsync(start, WebSocketMessageType.Text, true, CancellationToken.None);
-        var events = new List<(GenerationEvent, long)>();
+        var events = new List<ReceivedEvent>();
         var buffer = new byte[64 * 1024];
         using var message = new MemoryStream();
         while (true)
@@ -120,9 +162,10 @@ internal static class LoadGenerator
                 continue;
             }
 
+            var at = TokenStamp.UnixMicros();
             var generationEvent = JsonSerializer.Deserialize(message.ToArray(), CanvasJsonContext.Default.GenerationEvent)!;
             message.SetLength(0);
-            events.Add((generationEvent, Stopwatch.GetTimestamp()));
+            events.Add(new(generationEvent, at));
             if (generationEvent.IsTerminal)
             {
                 await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
@@ -131,34 +174,6 @@ internal static class LoadGenerator
         }
     }
 
-    private static void Report(LoadOptions options, List<AnswerResult> results, TimeSpan wall)
-    {
-        var complete = results.Where(r => r.Complete).ToList();
-        var ttft = complete.Where(r => r.TimeToFirstToken is not null).Select(r => r.TimeToFirstToken!.Value.TotalMilliseconds).Order().ToArray();
-        var total = complete.Select(r => r.Total.TotalMilliseconds).Order().ToArray();
-        var report = new StringBuilder()
-            .AppendLine($"tier {options.Tier}, concurrency {options.Concurrency}, {options.Requests} answers of {options.Tokens} tokens, {options.TokenInterval.TotalMilliseconds} ms apart, backplane {(options.Redis is null ? "in-process" : "redis")}")
-            .AppendLine($"complete and in order: {complete.Count}/{results.Count}; failures: {string.Join(", ", results.Where(r => !r.Complete).GroupBy(r => r.Failure).Select(g => $"{g.Key} ×{g.Count()}"))}")
-            .AppendLine($"wall {wall.TotalSeconds:0.00} s; {complete.Count / wall.TotalSeconds:0.0} answers/s; {complete.Sum(r => r.Events) / wall.TotalSeconds:0} events/s delivered")
-            .AppendLine($"time to first token ms: p50 {Percentile(ttft, 0.5):0.0}  p95 {Percentile(ttft, 0.95):0.0}  p99 {Percentile(ttft, 0.99):0.0}")
-            .AppendLine($"total ms:               p50 {Percentile(total, 0.5):0.0}  p95 {Percentile(total, 0.95):0.0}  p99 {Percentile(total, 0.99):0.0}");
-        Console.Write(report);
-    }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    private sealed record AnswerResult(bool Complete, TimeSpan? TimeToFirstToken, TimeSpan Total, int Events, string? Failure)
-    {
-        public static AnswerResult From(List<(GenerationEvent Event, long At)> events, long started)
-        {
-            var inOrder = events.Select((e, i) => e.Event.Seq == events[0].Event.Seq + i).All(ok => ok);
-            var done = events.Count > 0 && events[^1].Event is DoneEvent;
-            var firstDelta = events.FirstOrDefault(e => e.Event is DeltaEvent);
-            var failure = !done ? (events.LastOrDefault().Event as ErrorEvent)?.Code ?? "no_terminal_event" : inOrder ? null : "out_of_order";
-            return new AnswerResult(done && inOrder,
-                firstDelta.Event is null ? null : Stopwatch.GetElapsedTime(started, firstDelta.At),
-                Stopwatch.GetElapsedTime(started), events.Count, failure);
-        }
-    }
+    /// <summary>Where the answers go: the start instance, the follow instance (follow tier), and the settings.</summary>
+    private sealed record Target(HttpClient Http, HttpClient? FollowHttp, Uri BaseAddress, string Token, LoadOptions Options);
 }

@@ -10,15 +10,21 @@ internal sealed record LoadOptions(
     string? Redis,
     Uri? Url,
     string? Token,
-    string Agent)
+    string Agent,
+    string? Out)
 {
     public const string Usage = """
-        load [--tier sse|websocket|rest] [--concurrency 20] [--requests 200]
-             [--tokens 200] [--token-interval-ms 5] [--redis localhost:6379]
+        load [--tier sse|websocket|rest|follow|hop-floor] [--concurrency 20] [--requests 200]
+             [--tokens 200] [--token-interval-ms 5] [--redis localhost:6379] [--out result.json]
              [--url http://localhost:5180 --token <jwt> --agent <id>]
 
         Without --url it hosts a ChatApi in process against a synthetic OpenAI upstream that streams --tokens tokens
-        --token-interval-ms apart, so the numbers are Canvas's own overhead. With --url it loads a running ChatApi.
+        --token-interval-ms apart, each stamped when emitted, so the numbers are Canvas's own overhead and every
+        token's latency is measured. With --url it loads a running ChatApi (no per-token latency: its model's tokens
+        carry no stamp).
+          follow     start each answer on one ChatApi and follow it on a second over Redis (needs --redis)
+          hop-floor  the same client against a minimal relay of the upstream with no broker: the floor Canvas adds to
+        --out writes the result as JSON; progress goes to stderr once a second.
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -30,7 +36,7 @@ internal sealed record LoadOptions(
         }
 
         string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
-        return new LoadOptions(
+        var options = new LoadOptions(
             Get("tier", "sse"),
             int.Parse(Get("concurrency", "20")),
             int.Parse(Get("requests", "200")),
@@ -39,6 +45,13 @@ internal sealed record LoadOptions(
             values.GetValueOrDefault("redis"),
             values.TryGetValue("url", out var url) ? new Uri(url) : null,
             values.GetValueOrDefault("token"),
-            Get("agent", "gpt"));
+            Get("agent", "gpt"),
+            values.GetValueOrDefault("out"));
+        if (options.Tier == "follow" && (options.Redis is null || options.Url is not null))
+        {
+            throw new ArgumentException("--tier follow hosts two ChatApis on one Redis: it needs --redis and no --url.");
+        }
+
+        return options;
     }
 }

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Canvas.Benchmarks.Load;
 
 /// <summary>
-/// An OpenAI-compatible chat completions endpoint that streams a fixed number of tokens at a fixed pace, so the load
-/// generator measures Canvas rather than a model.
+/// An OpenAI-compatible chat completions endpoint that streams a fixed number of tokens at a fixed pace, each stamped
+/// with the moment it is emitted (<see cref="TokenStamp"/>), so the load generator measures Canvas rather than a model.
 /// </summary>
 internal sealed class SyntheticOpenAIUpstream : IAsyncDisposable
 {
@@ -38,7 +38,7 @@ internal sealed class SyntheticOpenAIUpstream : IAsyncDisposable
         context.Response.ContentType = "text/event-stream; charset=utf-8";
         for (var i = 0; i < tokens; i++)
         {
-            await Write(context, $$"""{"id":"c","object":"chat.completion.chunk","created":1,"model":"synthetic","choices":[{"index":0,"delta":{"content":" t{{i}}"},"finish_reason":null}]}""");
+            await Write(context, $$"""{"id":"c","object":"chat.completion.chunk","created":1,"model":"synthetic","choices":[{"index":0,"delta":{"content":"{{TokenStamp.Now(i)}}"},"finish_reason":null}]}""");
             if (interval > TimeSpan.Zero)
             {
                 await Task.Delay(interval, context.RequestAborted);

@@ -51,7 +51,7 @@ public static class ChatApi
         }
 
         return new GenerationSseResult(
-            services.Backplane.ReadAsync(meta.GenerationId, afterSeq: -1, cancellationToken), scope, services.Limits.SseKeepAlive);
+            services.Backplane.ReadAsync(meta.GenerationId, afterSeq: -1, cancellationToken), scope, services.Limits);
     }
 
     public static async Task<Results<Ok<ChatRestResponse>, ProblemHttpResult>> StartRest(

@@ -23,4 +23,11 @@ public sealed class ChatLimitsOptions
 
     /// <summary>Gets or sets how often an idle SSE stream gets a keep-alive comment. The default is 15 seconds.</summary>
     public TimeSpan SseKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Gets or sets how long a client may leave the events sent to it unread (a write to its connection pending)
+    /// before it is disconnected, so a stalled reader holds no buffers; it can resume from its last <c>seq</c>.
+    /// A slow client never slows the generation or other clients either way. The default is 30 seconds.
+    /// </summary>
+    public TimeSpan SlowConsumerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -102,6 +102,14 @@ public sealed partial class InProcessGenerationBackplane : IGenerationBackplane,
                 yield break;
             }
 
+            if (log.Record.OwnerReplicaId is not null)
+            {
+                // Run by this process, the only replica: alive as long as this code runs, so no lease to watch
+                // and no timer per waiting reader.
+                await snapshot.Appended.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             var untilLeaseExpires = snapshot.LeaseExpiresAt - timeProvider.GetUtcNow();
             if (untilLeaseExpires <= TimeSpan.Zero)
             {

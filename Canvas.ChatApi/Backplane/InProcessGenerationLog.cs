@@ -148,6 +148,12 @@ internal sealed class InProcessGenerationLog(GenerationRecord record, DateTimeOf
     {
         events.Add(generationEvent);
         nextSeq++;
+        if (record.OwnerReplicaId is not null)
+        {
+            // A generation run by this process needs no heartbeats; its appends keep it stored while it runs.
+            lastHeartbeat = now;
+        }
+
         if (generationEvent.IsTerminal)
         {
             finishedAt = now;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Canvas.ChatApi.Generations;
@@ -13,12 +14,20 @@ namespace Canvas.ChatApi.Backplane;
 /// <see cref="RedisGenerationKeys"/> for the key layout.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Readers on the replica that runs a generation are fed in process (<see cref="LocalGenerationFeed"/>) with the
+/// events the log accepted, so they cost Redis nothing; readers on other replicas, and any reader once the
+/// generation has ended, read Redis. A replica's generations stay alive for the others through one lease per
+/// replica (<see cref="RedisReplicaLease"/>), not one heartbeat per generation.
+/// </para>
+/// <para>
 /// Only non-blocking commands go over the shared multiplexer (no <c>XREAD BLOCK</c>): readers wait on pub/sub and
 /// re-read the stream with XRANGE after a gap or a quiet period, which also heals messages pub/sub dropped during
 /// a reconnect. StackExchange.Redis keeps one server subscription per channel per multiplexer and fans each
 /// message out to every local queue, so many readers of one generation cost one subscription.
+/// </para>
 /// </remarks>
-public sealed partial class RedisGenerationBackplane : IGenerationBackplane
+public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDisposable
 {
     private const int ReadBatchSize = 512;
     private const string EventField = "e";
@@ -27,8 +36,15 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
     private readonly BackplaneOptions options;
     private readonly ILogger<RedisGenerationBackplane> logger;
     private readonly long runningTtlMs;
+    private readonly ReplicaIdentity replica;
+    private readonly RedisReplicaLease lease;
+    private readonly ConcurrentDictionary<string, LocalGenerationFeed> localFeeds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long CheckedAt, bool Alive)> replicaLiveness = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OneShotCallback> localCancels = new(StringComparer.Ordinal);
+    private readonly Lock replicaCancelsGate = new();
+    private Task? replicaCancels;
 
-    /// <summary>Creates the backplane over a shared multiplexer.</summary>
+    /// <summary>Creates the backplane over a shared multiplexer, as a replica of its own.</summary>
     /// <param name="connection">The process's one multiplexer.</param>
     /// <param name="options">The backplane settings.</param>
     /// <param name="logger">Where lost generations and healed gaps are reported.</param>
@@ -36,13 +52,30 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
         IConnectionMultiplexer connection,
         IOptions<BackplaneOptions> options,
         ILogger<RedisGenerationBackplane> logger)
+        : this(connection, options, new ReplicaIdentity(), logger)
+    {
+    }
+
+    /// <summary>Creates the backplane over a shared multiplexer for this process's replica.</summary>
+    /// <param name="connection">The process's one multiplexer.</param>
+    /// <param name="options">The backplane settings.</param>
+    /// <param name="replica">This replica; generations it owns are fed to local readers and kept alive by its lease.</param>
+    /// <param name="logger">Where lost generations and healed gaps are reported.</param>
+    public RedisGenerationBackplane(
+        IConnectionMultiplexer connection,
+        IOptions<BackplaneOptions> options,
+        ReplicaIdentity replica,
+        ILogger<RedisGenerationBackplane> logger)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(replica);
         ArgumentNullException.ThrowIfNull(logger);
         this.connection = connection;
         this.options = options.Value;
+        this.replica = replica;
         this.logger = logger;
+        lease = new RedisReplicaLease(connection, this.options, replica.Id, logger);
 
         // A running generation's keys outlive its lease by the retention period, so an abandoned one that no reader
         // ever declared lost still disappears, and one that was declared lost stays replayable as long as any other.
@@ -58,6 +91,12 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
     {
         ArgumentNullException.ThrowIfNull(record);
         var keys = KeysOf(record.GenerationId);
+        var owned = record.OwnerReplicaId == replica.Id;
+        if (owned)
+        {
+            await lease.EnsureStartedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var json = JsonSerializer.SerializeToUtf8Bytes(record, CanvasJsonContext.Default.GenerationRecord);
         var created = await Database.ScriptEvaluateAsync(
                 RedisGenerationScripts.Create,
@@ -67,6 +106,11 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
         if ((long)created != 1)
         {
             throw new InvalidOperationException($"Generation '{record.GenerationId}' already exists.");
+        }
+
+        if (owned)
+        {
+            localFeeds[record.GenerationId] = new LocalGenerationFeed();
         }
     }
 
@@ -83,10 +127,41 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
     public async Task<bool> AppendAsync(GenerationEvent generationEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(generationEvent);
-        var (outcome, _) = await AppendCoreAsync(generationEvent, onlyIfLeaseExpired: false)
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
-        return outcome == RedisAppendOutcome.Appended;
+        var generationId = generationEvent.GenerationId;
+        RedisAppendOutcome outcome;
+        try
+        {
+            (outcome, _) = await AppendCoreAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Whether the log took the event is unknown: local readers go on from the log, which knows.
+            AbandonFeed(generationId);
+            throw;
+        }
+
+        var appended = outcome == RedisAppendOutcome.Appended;
+        if (localFeeds.TryGetValue(generationId, out var feed))
+        {
+            if (!appended)
+            {
+                AbandonFeed(generationId);
+            }
+            else
+            {
+                feed.Add(generationEvent);
+                if (generationEvent.IsTerminal)
+                {
+                    localFeeds.TryRemove(new KeyValuePair<string, LocalGenerationFeed>(generationId, feed));
+                }
+            }
+        }
+
+        return appended;
     }
+
+    /// <summary>Stops renewing this replica's lease: its generations are then declared lost by the other replicas.</summary>
+    public void Dispose() => lease.Dispose();
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<GenerationEvent> ReadAsync(
@@ -95,13 +170,29 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var keys = KeysOf(generationId);
+        var last = afterSeq;
+        if (localFeeds.TryGetValue(generationId, out var feed))
+        {
+            await foreach (var generationEvent in feed.ReadAsync(afterSeq, cancellationToken).ConfigureAwait(false))
+            {
+                yield return generationEvent;
+                if (generationEvent.IsTerminal)
+                {
+                    yield break;
+                }
+
+                last = generationEvent.Seq;
+            }
+
+            // The feed was abandoned before the terminal event: the log has the rest.
+        }
 
         // Subscribe before the first XRANGE: an event appended in between is then in the stream or on the
         // channel, never in neither. Awaiting means the server has confirmed the subscription.
         var announcements = await Subscriber.SubscribeAsync(keys.EventsChannel).ConfigureAwait(false);
         await using var tail = new RedisLiveTail(announcements, options.HeartbeatInterval, cancellationToken);
 
-        var last = afterSeq;
+        string? owner = null;
         while (true)
         {
             var stored = await ReadRangeAsync(keys.Log, last, ReadBatchSize).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -122,7 +213,8 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
 
             if (stored.Count == 0)
             {
-                switch (await CheckOwnerAsync(generationId, last).WaitAsync(cancellationToken).ConfigureAwait(false))
+                owner ??= (await FindAsync(generationId, cancellationToken).ConfigureAwait(false))?.OwnerReplicaId ?? "";
+                switch (await CheckOwnerAsync(generationId, owner, last).WaitAsync(cancellationToken).ConfigureAwait(false))
                 {
                     case OwnerCheck.Ended:
                         yield break;
@@ -171,6 +263,11 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A runner on the generation's owner replica hears its cancel on that replica's one channel (the message is the
+    /// generation id), so running a generation subscribes to nothing of its own; any other subscriber listens on the
+    /// generation's own channel. A request goes to both.
+    /// </remarks>
     public async Task RequestCancelAsync(string generationId, CancellationToken cancellationToken)
     {
         var keys = KeysOf(generationId);
@@ -179,6 +276,10 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
         await Database.StringSetAsync(keys.Cancel, 1, TimeSpan.FromMilliseconds(runningTtlMs))
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         await Subscriber.PublishAsync(keys.CancelChannel, 1).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if ((await FindAsync(generationId, cancellationToken).ConfigureAwait(false))?.OwnerReplicaId is { } owner)
+        {
+            await Subscriber.PublishAsync(ReplicaCancelChannel(owner), generationId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>
@@ -188,11 +289,22 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
         cancellationToken.ThrowIfCancellationRequested();
         var keys = KeysOf(generationId);
         var callback = new OneShotCallback(onCancel);
+        IAsyncDisposable subscription;
+        if (localFeeds.ContainsKey(generationId))
+        {
+            // Not bounded by the token, like the subscription below: it is shared and stays for the process.
+            await EnsureReplicaCancelsAsync().ConfigureAwait(false);
+            localCancels[generationId] = callback;
+            subscription = new LocalCancelSubscription(localCancels, generationId, callback);
+        }
+        else
+        {
+            // Not bounded by the token: a subscription abandoned half-way would stay registered forever.
+            var requests = await Subscriber.SubscribeAsync(keys.CancelChannel).ConfigureAwait(false);
+            subscription = new CancelSubscription(requests, callback);
+            requests.OnMessage(_ => callback.Invoke());
+        }
 
-        // Not bounded by the token: a subscription abandoned half-way would stay registered forever.
-        var requests = await Subscriber.SubscribeAsync(keys.CancelChannel).ConfigureAwait(false);
-        var subscription = new CancelSubscription(requests, callback);
-        requests.OnMessage(_ => callback.Invoke());
         try
         {
             if (await Database.KeyExistsAsync(keys.Cancel).WaitAsync(cancellationToken).ConfigureAwait(false))
@@ -215,10 +327,47 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
         return new RedisGenerationKeys(options.KeyPrefix, generationId);
     }
 
-    private async Task<(RedisAppendOutcome Outcome, long TopSeq)> AppendCoreAsync(GenerationEvent generationEvent, bool onlyIfLeaseExpired)
+    private RedisChannel ReplicaCancelChannel(string replicaId) =>
+        RedisChannel.Literal($"{options.KeyPrefix}:replica:{{{replicaId}}}:cancel");
+
+    private Task EnsureReplicaCancelsAsync()
+    {
+        lock (replicaCancelsGate)
+        {
+            // A subscription that failed (Redis was down) is tried again by the next runner.
+            if (replicaCancels is null || replicaCancels.IsFaulted || replicaCancels.IsCanceled)
+            {
+                replicaCancels = SubscribeReplicaCancelsAsync();
+            }
+
+            return replicaCancels;
+        }
+    }
+
+    private async Task SubscribeReplicaCancelsAsync()
+    {
+        var requests = await Subscriber.SubscribeAsync(ReplicaCancelChannel(replica.Id)).ConfigureAwait(false);
+        requests.OnMessage(message =>
+        {
+            if (localCancels.TryGetValue(message.Message.ToString(), out var callback))
+            {
+                callback.Invoke();
+            }
+        });
+    }
+
+    private void AbandonFeed(string generationId)
+    {
+        if (localFeeds.TryRemove(generationId, out var feed))
+        {
+            feed.Abandon();
+        }
+    }
+
+    private async Task<(RedisAppendOutcome Outcome, long TopSeq)> AppendCoreAsync(GenerationEvent generationEvent, AppendMode mode)
     {
         var keys = KeysOf(generationEvent.GenerationId);
-        var json = JsonSerializer.SerializeToUtf8Bytes(generationEvent, CanvasJsonContext.Default.GenerationEvent);
+        var json = generationEvent.ToUtf8Json();
         var result = await Database.ScriptEvaluateAsync(
             RedisGenerationScripts.Append,
             [keys.Log, keys.Record, keys.Lease],
@@ -230,23 +379,25 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
                 ToMilliseconds(options.Retention),
                 runningTtlMs,
                 keys.EventsChannel.ToString(),
-                onlyIfLeaseExpired ? 1 : 0,
+                (int)mode,
             ]).ConfigureAwait(false);
         var values = (RedisResult[])result!;
         return ((RedisAppendOutcome)(long)values[0], (long)values[1]);
     }
 
     /// <summary>
-    /// Called when a reader found nothing new: ends the generation with <c>generation_lost</c> if its lease has
-    /// expired, through the same exactly-once append as the runner's, so every reader sees the same single error.
+    /// Called when a reader found nothing new: ends the generation with <c>generation_lost</c> if its owner is gone
+    /// (its replica's lease, or for a generation without an owner replica its own lease, expired), through the same
+    /// exactly-once append as the runner's, so every reader sees the same single error. While the owner lives it
+    /// only asks the log whether more is stored or the generation ended.
     /// </summary>
-    private async Task<OwnerCheck> CheckOwnerAsync(string generationId, long last)
+    private async Task<OwnerCheck> CheckOwnerAsync(string generationId, string owner, long last)
     {
+        var mode = owner.Length > 0 && await IsReplicaAliveAsync(owner).ConfigureAwait(false) ? AppendMode.Probe : AppendMode.DeclareLost;
         var seq = last + 1;
         while (true)
         {
-            var (outcome, topSeq) = await AppendCoreAsync(GenerationLost.At(generationId, seq), onlyIfLeaseExpired: true)
-                .ConfigureAwait(false);
+            var (outcome, topSeq) = await AppendCoreAsync(GenerationLost.At(generationId, seq), mode).ConfigureAwait(false);
             switch (outcome)
             {
                 case RedisAppendOutcome.Appended:
@@ -267,6 +418,25 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
         }
     }
 
+    /// <summary>Whether a replica's lease is alive, asked of Redis at most once per heartbeat interval per replica.</summary>
+    private async ValueTask<bool> IsReplicaAliveAsync(string replicaId)
+    {
+        if (replicaId == replica.Id)
+        {
+            return true;
+        }
+
+        var now = Environment.TickCount64;
+        if (replicaLiveness.TryGetValue(replicaId, out var known) && now - known.CheckedAt < options.HeartbeatInterval.TotalMilliseconds)
+        {
+            return known.Alive;
+        }
+
+        var alive = await Database.KeyExistsAsync(RedisReplicaLease.KeyOf(options.KeyPrefix, replicaId)).ConfigureAwait(false);
+        replicaLiveness[replicaId] = (now, alive);
+        return alive;
+    }
+
     private async Task<List<GenerationEvent>> ReadRangeAsync(RedisKey log, long afterSeq, int? count)
     {
         RedisValue start = afterSeq < 0 ? "-" : $"({afterSeq}-1";
@@ -281,8 +451,9 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
     }
 
     internal static GenerationEvent DeserializeEvent(RedisValue json) =>
-        JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)json).Span, CanvasJsonContext.Default.GenerationEvent)
-        ?? throw new InvalidDataException("A generation log entry holds no event.");
+        json.IsNull
+            ? throw new InvalidDataException("A generation log entry holds no event.")
+            : GenerationEvent.FromUtf8Json((byte[])json!);
 
     private static long ToMilliseconds(TimeSpan value) => (long)Math.Ceiling(value.TotalMilliseconds);
 
@@ -294,6 +465,19 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
         Message = "Reader of generation {GenerationId} got seq {AnnouncedSeq} after {LastSeq}; re-reading the log to fill the gap")]
     private partial void LogGapHealed(string generationId, long lastSeq, long announcedSeq);
 
+    /// <summary>What the append script does (its eighth argument).</summary>
+    private enum AppendMode
+    {
+        /// <summary>Append when the seq is next.</summary>
+        Append = 0,
+
+        /// <summary>Append (a <c>generation_lost</c>) when the seq is next and the generation's own lease expired.</summary>
+        DeclareLost = 1,
+
+        /// <summary>Never append: report whether the log has ended or holds more (the owner is alive).</summary>
+        Probe = 2,
+    }
+
     private enum OwnerCheck
     {
         /// <summary>The owner still heartbeats: wait for the tail.</summary>
@@ -304,6 +488,17 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane
 
         /// <summary>Nothing more will come: the generation ended before the reader's position, or is unknown.</summary>
         Ended,
+    }
+
+    private sealed class LocalCancelSubscription(
+        ConcurrentDictionary<string, OneShotCallback> callbacks, string generationId, OneShotCallback callback) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            callback.Revoke();
+            callbacks.TryRemove(new KeyValuePair<string, OneShotCallback>(generationId, callback));
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class CancelSubscription(ChannelMessageQueue requests, OneShotCallback callback) : IAsyncDisposable

@@ -23,9 +23,10 @@ internal static class RedisGenerationScripts
         """;
 
     /// <summary>
-    /// Appends an event when its seq is the next one, then announces it.
+    /// Appends an event when its seq is the next one, then announces it; a running generation's keys get the running
+    /// TTL again whenever less than the retention is left, so a long answer needs no heartbeat to stay stored.
     /// KEYS: log, record, lease. ARGV: seq, event JSON, terminal (1/0), max events, retention ms, running TTL ms,
-    /// events channel, only if the lease expired (1/0).
+    /// events channel, mode (0 append, 1 only if the lease expired, 2 probe: never write, answer -1 where it would).
     /// Returns { <see cref="RedisAppendOutcome"/>, the log's top seq after the call (-1 when empty) }.
     /// </summary>
     public const string Append = """
@@ -41,6 +42,7 @@ internal static class RedisGenerationScripts
         if redis.call('EXISTS', KEYS[2]) == 0 then return { -2, topSeq } end
         if ARGV[8] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return { -1, topSeq } end
         if tonumber(ARGV[1]) ~= topSeq + 1 then return { 0, topSeq } end
+        if ARGV[8] == '2' then return { -1, topSeq } end
         local id = ARGV[1] .. '-1'
         if ARGV[3] == '1' then
           redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], id, 'e', ARGV[2], 'end', '1')
@@ -50,6 +52,10 @@ internal static class RedisGenerationScripts
         else
           redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], id, 'e', ARGV[2])
           if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[6]) end
+          if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[5]) then
+            redis.call('PEXPIRE', KEYS[1], ARGV[6])
+            redis.call('PEXPIRE', KEYS[2], ARGV[6])
+          end
         end
         redis.call('PUBLISH', ARGV[7], ARGV[2])
         return { 1, tonumber(ARGV[1]) }
@@ -85,7 +91,7 @@ internal enum RedisAppendOutcome
     /// <summary>The generation's record does not exist (never created, or its retention passed).</summary>
     Unknown = -2,
 
-    /// <summary>Only when asked to append if the lease expired: the owner is still heartbeating.</summary>
+    /// <summary>Only when asked to append if the lease expired: the owner is still heartbeating; or a probe found the seq next.</summary>
     LeaseAlive = -1,
 
     /// <summary>The seq is not the next one: taken already, or beyond the next.</summary>

@@ -7,48 +7,59 @@ namespace Canvas.ChatApi.Backplane;
 /// One reader's view of a generation's events channel: hands out announced events and gives up after a quiet
 /// period, so the reader re-reads the log and checks the owner's lease even when pub/sub stays silent.
 /// </summary>
+/// <remarks>
+/// The quiet timer is armed once per period, not once per event: when it fires and events came meanwhile, the
+/// period was not quiet and the next one starts. A busy tail so costs one timer change every period.
+/// </remarks>
 internal sealed class RedisLiveTail(ChannelMessageQueue announcements, TimeSpan quietPeriod, CancellationToken cancellationToken)
     : IAsyncDisposable
 {
-    // One timer source reused across waits (reset after each message); replaced only when it fired.
-    private CancellationTokenSource quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    private CancellationTokenSource? _quiet;
+    private bool _heardSinceArmed;
 
     /// <summary>Returns the next announced event, or null when none came within the quiet period.</summary>
     public async ValueTask<GenerationEvent?> NextAsync()
     {
-        if (announcements.TryRead(out var ready))
+        while (true)
         {
-            return RedisGenerationBackplane.DeserializeEvent(ready.Message);
-        }
-
-        quiet.CancelAfter(quietPeriod);
-        try
-        {
-            var message = await announcements.ReadAsync(quiet.Token).ConfigureAwait(false);
-            if (!quiet.TryReset())
+            if (announcements.TryRead(out var ready))
             {
-                RenewQuietTimer();
+                _heardSinceArmed = true;
+                return RedisGenerationBackplane.DeserializeEvent(ready.Message);
             }
 
-            return RedisGenerationBackplane.DeserializeEvent(message.Message);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            RenewQuietTimer();
-            return null;
+            _quiet ??= Arm();
+            try
+            {
+                var message = await announcements.ReadAsync(_quiet.Token).ConfigureAwait(false);
+                _heardSinceArmed = true;
+                return RedisGenerationBackplane.DeserializeEvent(message.Message);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                var heard = _heardSinceArmed;
+                _quiet.Dispose();
+                _quiet = null;
+                if (!heard)
+                {
+                    return null;
+                }
+            }
         }
     }
 
     /// <summary>Drops this reader's subscription; the server one stays while other local readers use it.</summary>
     public async ValueTask DisposeAsync()
     {
-        quiet.Dispose();
+        _quiet?.Dispose();
         await announcements.UnsubscribeAsync().ConfigureAwait(false);
     }
 
-    private void RenewQuietTimer()
+    private CancellationTokenSource Arm()
     {
-        quiet.Dispose();
-        quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _heardSinceArmed = false;
+        var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        quiet.CancelAfter(quietPeriod);
+        return quiet;
     }
 }

@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Text;
-using System.Threading.Channels;
 using Canvas.ChatApi.Backplane;
 
 namespace Canvas.ChatApi.Generations;
@@ -7,16 +7,23 @@ namespace Canvas.ChatApi.Generations;
 /// <summary>
 /// Appends an answer's text to the backplane as fast as the backplane takes it: text that arrives while an append is
 /// in flight is merged into the next delta. A slow backplane (Redis under load) gets fewer, larger events; the text,
-/// and so what every reader concatenates, is unchanged.
+/// and so what every reader concatenates, is unchanged. When the log keeps up, each piece goes out at once: nothing
+/// waits for a timer or a batch to fill.
 /// </summary>
+/// <remarks>
+/// The provider's reader and the appender meet only in a lock-free queue and one signal, set when the appender
+/// sleeps: with a lock between them (a channel's), the two contended on every token under load.
+/// </remarks>
 internal sealed class DeltaAppender
 {
-    private readonly Channel<string> _pending = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly ConcurrentQueue<string> _pending = new();
     private readonly StringBuilder _answer = new();
     private readonly IGenerationBackplane _backplane;
     private readonly string _generationId;
     private readonly Action _onLost;
     private readonly Task<bool> _appending;
+    private TaskCompletionSource? _sleeping;
+    private volatile bool _completed;
 
     /// <summary>Starts appending; <paramref name="onLost"/> runs when the log refuses an append or fails.</summary>
     public DeltaAppender(IGenerationBackplane backplane, string generationId, Action onLost)
@@ -34,13 +41,45 @@ internal sealed class DeltaAppender
     public string Answer => _answer.ToString();
 
     /// <summary>Queues text for the log.</summary>
-    public void Add(string text) => _pending.Writer.TryWrite(text);
+    public void Add(string text)
+    {
+        _pending.Enqueue(text);
+        Wake();
+    }
 
     /// <summary>Waits until all queued text is in the log; false when the generation was declared lost meanwhile.</summary>
     public Task<bool> CompleteAsync()
     {
-        _pending.Writer.TryComplete();
+        _completed = true;
+        Wake();
         return _appending;
+    }
+
+    private void Wake() => Interlocked.Exchange(ref _sleeping, null)?.TrySetResult();
+
+    /// <summary>Waits until text is queued or the answer is complete; false when complete and nothing is left.</summary>
+    private async ValueTask<bool> WaitForTextAsync()
+    {
+        while (_pending.IsEmpty)
+        {
+            if (_completed)
+            {
+                return !_pending.IsEmpty;
+            }
+
+            var sleeping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Interlocked.Exchange(ref _sleeping, sleeping);
+
+            // Text (or completion) that arrived before the signal was in place would otherwise wake nobody.
+            if (!_pending.IsEmpty || _completed)
+            {
+                Wake();
+            }
+
+            await sleeping.Task.ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     private async Task<bool> AppendAsync()
@@ -49,10 +88,10 @@ internal sealed class DeltaAppender
         try
         {
             // Never cancelled: text the provider sent before a cancel or a shutdown still goes to the log.
-            while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
+            while (await WaitForTextAsync())
             {
                 batch.Clear();
-                while (_pending.Reader.TryRead(out var text))
+                while (_pending.TryDequeue(out var text))
                 {
                     batch.Append(text);
                 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Canvas.ChatApi.Generations;
@@ -13,6 +15,25 @@ namespace Canvas.ChatApi.Generations;
 [JsonDerivedType(typeof(ErrorEvent), "error")]
 public abstract record GenerationEvent
 {
+    // The event's JSON, encoded once and shared by the log, the pub/sub announcement and every transport and
+    // subscriber in this process. Not part of the event's value: equality, hashing and `with` copies ignore it.
+    private byte[]? _utf8Json;
+
+    /// <summary>Creates an event.</summary>
+    protected GenerationEvent()
+    {
+    }
+
+    /// <summary>Copies an event's values for a <c>with</c> expression, but not its encoding, which the copy changes.</summary>
+    /// <param name="original">The event copied.</param>
+    [SetsRequiredMembers]
+    protected GenerationEvent(GenerationEvent original)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        GenerationId = original.GenerationId;
+        Seq = original.Seq;
+    }
+
     /// <summary>Gets the generation the event belongs to.</summary>
     public required string GenerationId { get; init; }
 
@@ -32,6 +53,30 @@ public abstract record GenerationEvent
     /// <summary>Gets whether the event ends the generation (<c>done</c> or <c>error</c>).</summary>
     [JsonIgnore]
     public bool IsTerminal => this is DoneEvent or ErrorEvent;
+
+    /// <summary>Returns the event's JSON as UTF-8, the same bytes for every caller (PROTOCOL.md, "Events").</summary>
+    public ReadOnlyMemory<byte> ToUtf8Json() =>
+        _utf8Json ??= JsonSerializer.SerializeToUtf8Bytes(this, CanvasJsonContext.Default.GenerationEvent);
+
+    /// <summary>Reads an event from its JSON and keeps those bytes as its encoding.</summary>
+    /// <param name="utf8Json">One event's JSON, as <see cref="ToUtf8Json"/> wrote it.</param>
+    /// <exception cref="JsonException">The bytes are not an event.</exception>
+    public static GenerationEvent FromUtf8Json(byte[] utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        var generationEvent = JsonSerializer.Deserialize(utf8Json, CanvasJsonContext.Default.GenerationEvent)
+            ?? throw new JsonException("The JSON holds no event.");
+        generationEvent._utf8Json = utf8Json;
+        return generationEvent;
+    }
+
+    /// <inheritdoc/>
+    public virtual bool Equals(GenerationEvent? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null && EqualityContract == other.EqualityContract && GenerationId == other.GenerationId && Seq == other.Seq);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(EqualityContract, GenerationId, Seq);
 }
 
 /// <summary>The first event of every generation: who answers, and over which tier it was started.</summary>

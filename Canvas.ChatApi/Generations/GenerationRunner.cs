@@ -5,7 +5,6 @@ using Canvas.ChatApi.Conversations;
 using Canvas.ChatApi.Providers;
 using Canvas.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 
 namespace Canvas.ChatApi.Generations;
 
@@ -20,7 +19,7 @@ public sealed partial class GenerationRunner(
     IGenerationBackplane backplane,
     IConversationStore conversations,
     IStartRequestLedger startRequests,
-    IOptions<BackplaneOptions> backplaneOptions,
+    ReplicaIdentity replica,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<GenerationRunner> logger) : IHostedService
@@ -64,7 +63,7 @@ public sealed partial class GenerationRunner(
 
         // The message is accepted: from here on only the host's shutdown may interrupt, so nothing accepted is lost.
         var stopping = lifetime.ApplicationStopping;
-        await backplane.CreateAsync(new GenerationRecord(generationId, conversation.Id, command.UserId, command.Agent.Id, now), stopping);
+        await backplane.CreateAsync(new GenerationRecord(generationId, conversation.Id, command.UserId, command.Agent.Id, now, replica.Id), stopping);
         var meta = new MetaEvent
         {
             GenerationId = generationId,
@@ -114,22 +113,14 @@ public sealed partial class GenerationRunner(
         var generationId = run.Meta.GenerationId;
         try
         {
+            // No heartbeat of its own: this replica's one lease keeps all of its generations alive.
             await using var cancelSubscription = await backplane.SubscribeCancelAsync(generationId, run.RequestCancel, run.Stopping);
-            using var heartbeat = new CancellationTokenSource();
-            var heartbeatLoop = HeartbeatAsync(generationId, heartbeat.Token);
-            try
-            {
-                await StreamAnswerAsync(run);
-            }
-            finally
-            {
-                await heartbeat.CancelAsync();
-                await heartbeatLoop;
-            }
+            await StreamAnswerAsync(run);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || run.Stopping.IsCancellationRequested)
         {
             LogRunnerFailed(exception, generationId);
+            await EndAsLostAsync(generationId);
         }
         finally
         {
@@ -224,26 +215,23 @@ public sealed partial class GenerationRunner(
         Retryable = true,
     };
 
-    private async Task HeartbeatAsync(string generationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Closes a generation whose runner failed before its terminal event. The other replicas see this replica's lease
+    /// alive, so they would wait for the runner forever; the runner is the one that has to say it stopped.
+    /// </summary>
+    private async Task EndAsLostAsync(string generationId)
     {
-        using var timer = new PeriodicTimer(backplaneOptions.Value.HeartbeatInterval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            var stored = await backplane.ReadStoredAsync(generationId, CancellationToken.None);
+            if (stored.Count > 0 && !stored[^1].IsTerminal)
             {
-                try
-                {
-                    await backplane.HeartbeatAsync(generationId, cancellationToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    // A missed beat is survivable; the lease outlasts several intervals.
-                    LogHeartbeatFailed(exception, generationId);
-                }
+                await backplane.AppendAsync(GenerationLost.At(generationId, stored[^1].Seq + 1), CancellationToken.None);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception exception)
         {
+            LogRunnerFailed(exception, generationId);
         }
     }
 
@@ -268,9 +256,6 @@ public sealed partial class GenerationRunner(
 
     [LoggerMessage(4, LogLevel.Warning, "Generation {GenerationId} was declared lost before seq {Seq}; its runner stops.")]
     private partial void LogDeclaredLost(string generationId, long seq);
-
-    [LoggerMessage(5, LogLevel.Warning, "Heartbeat of generation {GenerationId} failed.")]
-    private partial void LogHeartbeatFailed(Exception exception, string generationId);
 
     [LoggerMessage(7, LogLevel.Information, "A retried start joined generation {GenerationId} over {Tier}.")]
     private partial void LogRetryJoined(string generationId, string tier);

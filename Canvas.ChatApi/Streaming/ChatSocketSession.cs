@@ -25,7 +25,7 @@ internal sealed partial class ChatSocketSession
     private readonly string _userId;
     private readonly ChatServices _services;
     private readonly ILogger _logger;
-    private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
+    private readonly Channel<ReadOnlyMemory<byte>> _outbox = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
     private readonly CancellationTokenSource _closing;
     private readonly List<Task> _pumps = [];
 
@@ -202,7 +202,7 @@ internal sealed partial class ChatSocketSession
             await foreach (var generationEvent in _services.Backplane.ReadAsync(generationId, afterSeq, _closing.Token))
             {
                 var outgoing = generationEvent is MetaEvent meta && requestId is not null ? meta with { RequestId = requestId } : generationEvent;
-                await _outbox.Writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(outgoing, CanvasJsonContext.Default.GenerationEvent), _closing.Token);
+                await _outbox.Writer.WriteAsync(outgoing.ToUtf8Json(), _closing.Token);
                 scope.OnDelivered(generationEvent);
             }
         }

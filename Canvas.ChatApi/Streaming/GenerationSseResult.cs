@@ -1,3 +1,4 @@
+using Canvas.ChatApi.Apis;
 using Canvas.ChatApi.Generations;
 using Canvas.ChatApi.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,27 +9,30 @@ namespace Canvas.ChatApi.Streaming;
 
 /// <summary>
 /// Streams a generation's events as Server-Sent Events, with a keep-alive comment whenever the stream has been
-/// quiet for the keep-alive interval. Shaped like the framework's <c>ServerSentEventsResult</c>, which cannot write
-/// comments.
+/// quiet for the keep-alive interval, and disconnects a client that leaves a write pending longer than
+/// <see cref="ChatLimitsOptions.SlowConsumerTimeout"/>. Shaped like the framework's <c>ServerSentEventsResult</c>,
+/// which cannot write comments.
 /// </summary>
 /// <remarks>
 /// Proxies must pass each frame on at once: the response is never compressed or buffered, and says so to
 /// proxies with <c>Cache-Control: no-cache</c> and <c>X-Accel-Buffering: no</c> (ARCHITECTURE.md, "Known pitfalls").
-/// The request scope is disposed when the stream ends, which ends the <c>chat sse</c> span.
+/// The request scope is disposed when the stream ends, which ends the <c>chat sse</c> span. One timer per stream
+/// (not one per event) writes the keep-alives and watches for a stalled client.
 /// </remarks>
-public sealed class GenerationSseResult : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IContentTypeHttpResult
+public sealed partial class GenerationSseResult : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IContentTypeHttpResult
 {
     private readonly IAsyncEnumerable<GenerationEvent> _events;
     private readonly ChatRequestScope _scope;
-    private readonly TimeSpan _keepAlive;
+    private readonly ChatLimitsOptions _limits;
 
-    internal GenerationSseResult(IAsyncEnumerable<GenerationEvent> events, ChatRequestScope scope, TimeSpan keepAlive)
+    internal GenerationSseResult(IAsyncEnumerable<GenerationEvent> events, ChatRequestScope scope, ChatLimitsOptions limits)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(limits);
         _events = events;
         _scope = scope;
-        _keepAlive = keepAlive;
+        _limits = limits;
     }
 
     public int? StatusCode => StatusCodes.Status200OK;
@@ -47,46 +51,125 @@ public sealed class GenerationSseResult : IResult, IEndpointMetadataProvider, IS
         httpContext.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
         await response.StartAsync(cancellationToken);
 
-        var frames = new SseFrameWriter(response.BodyWriter);
-        await using var events = _events.GetAsyncEnumerator(cancellationToken);
-        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var keepAlive = Task.Delay(_keepAlive, quiet.Token);
-        var next = events.MoveNextAsync().AsTask();
+        var time = httpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        var logger = httpContext.RequestServices.GetService<ILogger<GenerationSseResult>>();
+        await using var stream = new SseStream(httpContext, time, _limits, logger);
         try
         {
-            while (true)
+            await foreach (var generationEvent in _events.WithCancellation(cancellationToken))
             {
-                if (await Task.WhenAny(next, keepAlive) == keepAlive)
-                {
-                    frames.WriteKeepAlive();
-                    await response.BodyWriter.FlushAsync(cancellationToken);
-                    keepAlive = Task.Delay(_keepAlive, quiet.Token);
-                    continue;
-                }
-
-                if (!await next)
-                {
-                    break;
-                }
-
-                frames.Write(events.Current);
-                await response.BodyWriter.FlushAsync(cancellationToken);
-                _scope.OnDelivered(events.Current);
-                next = events.MoveNextAsync().AsTask();
+                await stream.WriteAsync(generationEvent, cancellationToken);
+                _scope.OnDelivered(generationEvent);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The client went away; the generation goes on and can be resumed.
-        }
-        finally
-        {
-            await quiet.CancelAsync();
-            await keepAlive.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // The client went away (or was cut off as a slow consumer); the generation goes on and can be resumed.
         }
     }
 
     static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(GenerationEvent), ["text/event-stream"]));
+
+    /// <summary>
+    /// The response side of one stream: events and keep-alives take turns on the body through one gate, and a
+    /// periodic check disconnects the client when a write has been pending past the slow-consumer timeout.
+    /// </summary>
+    private sealed partial class SseStream : IAsyncDisposable
+    {
+        private readonly HttpContext _httpContext;
+        private readonly TimeProvider _time;
+        private readonly TimeSpan _keepAlive;
+        private readonly TimeSpan _slowConsumerTimeout;
+        private readonly ILogger? _logger;
+        private readonly SseFrameWriter _frames;
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private readonly ITimer _timer;
+        private long _lastFrameAt;
+        private long _pendingSince;
+        private long _lastSeq = -1;
+
+        public SseStream(HttpContext httpContext, TimeProvider time, ChatLimitsOptions limits, ILogger? logger)
+        {
+            _httpContext = httpContext;
+            _time = time;
+            _keepAlive = limits.SseKeepAlive;
+            _slowConsumerTimeout = limits.SlowConsumerTimeout;
+            _logger = logger;
+            _frames = new SseFrameWriter(httpContext.Response.BodyWriter);
+            _lastFrameAt = time.GetTimestamp();
+            var period = TimeSpan.FromTicks(Math.Min(_keepAlive.Ticks, _slowConsumerTimeout.Ticks) / 2);
+            _timer = time.CreateTimer(_ => OnTick(), null, period, period);
+        }
+
+        public async ValueTask WriteAsync(GenerationEvent generationEvent, CancellationToken cancellationToken)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                _frames.Write(generationEvent);
+                await FlushAsync(cancellationToken);
+                _lastSeq = generationEvent.Seq;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _timer.DisposeAsync();
+            _gate.Dispose();
+        }
+
+        private async ValueTask FlushAsync(CancellationToken cancellationToken)
+        {
+            Volatile.Write(ref _pendingSince, _time.GetTimestamp());
+            await _httpContext.Response.BodyWriter.FlushAsync(cancellationToken);
+            Volatile.Write(ref _pendingSince, 0);
+            _lastFrameAt = _time.GetTimestamp();
+        }
+
+        private void OnTick()
+        {
+            var pendingSince = Volatile.Read(ref _pendingSince);
+            if (pendingSince != 0 && _time.GetElapsedTime(pendingSince) >= _slowConsumerTimeout)
+            {
+                if (_logger is not null)
+                {
+                    LogSlowConsumer(_logger, _slowConsumerTimeout, Volatile.Read(ref _lastSeq));
+                }
+
+                _httpContext.Abort();
+                return;
+            }
+
+            if (_time.GetElapsedTime(_lastFrameAt) >= _keepAlive && _gate.Wait(0))
+            {
+                _ = KeepAliveAsync();
+            }
+        }
+
+        private async Task KeepAliveAsync()
+        {
+            try
+            {
+                _frames.WriteKeepAlive();
+                await FlushAsync(_httpContext.RequestAborted);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException or ObjectDisposedException)
+            {
+                // The client went away; the event loop sees it too and ends the stream.
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        [LoggerMessage(1, LogLevel.Information,
+            "SSE client left events unread for {Timeout} after seq {LastSeq}; disconnected as a slow consumer (it can resume with Last-Event-ID)")]
+        private static partial void LogSlowConsumer(ILogger logger, TimeSpan timeout, long lastSeq);
+    }
 }

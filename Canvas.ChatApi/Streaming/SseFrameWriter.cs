@@ -1,19 +1,18 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
-using System.Text.Json;
 using Canvas.ChatApi.Generations;
 
 namespace Canvas.ChatApi.Streaming;
 
 /// <summary>
 /// Writes generation events as SSE frames (PROTOCOL.md, "SSE framing": <c>id</c> is the <c>seq</c>, <c>event</c>
-/// the type, <c>data</c> the event JSON on one line) straight into the response's buffer, without strings.
+/// the type, <c>data</c> the event JSON on one line) straight into the response's buffer, without strings. The
+/// JSON is the event's own encoding (<see cref="GenerationEvent.ToUtf8Json"/>), shared with every other reader.
 /// </summary>
 internal sealed class SseFrameWriter(IBufferWriter<byte> output)
 {
     private static readonly byte[] KeepAliveComment = ": keep-alive\n\n"u8.ToArray();
-    private readonly Utf8JsonWriter _json = new(output);
 
     public void Write(GenerationEvent generationEvent)
     {
@@ -24,9 +23,7 @@ internal sealed class SseFrameWriter(IBufferWriter<byte> output)
         Append("\nevent: "u8);
         Append(generationEvent.Type);
         Append("\ndata: "u8);
-        _json.Reset(output);
-        JsonSerializer.Serialize(_json, generationEvent, CanvasJsonContext.Default.GenerationEvent);
-        _json.Flush();
+        Append(generationEvent.ToUtf8Json().Span);
         Append("\n\n"u8);
     }
 

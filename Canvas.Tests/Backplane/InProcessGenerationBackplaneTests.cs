@@ -1,7 +1,9 @@
 using Canvas.ChatApi.Backplane;
+using Canvas.ChatApi.Generations;
 using Canvas.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Canvas.Tests.Backplane;
 
@@ -79,5 +81,31 @@ public sealed class InProcessGenerationBackplaneTests : GenerationBackplaneContr
         // Assert
         Assert.NotNull(justBefore);
         Assert.Null(atExpiry);
+    }
+
+    [Fact]
+    public async Task ReadAsync_GenerationRunByThisProcess_IsNeverDeclaredLostHoweverLongItIsQuiet()
+    {
+        // Arrange: the runner of an owned generation never heartbeats; this process running is its lease.
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var options = NewOptions();
+        using var backplane = new InProcessGenerationBackplane(
+            Microsoft.Extensions.Options.Options.Create(options), clock, NullLogger<InProcessGenerationBackplane>.Instance);
+        var record = NewRecord() with { OwnerReplicaId = new ReplicaIdentity().Id };
+        await backplane.CreateAsync(record, CancellationToken.None);
+        await AppendAllAsync(backplane, [Meta(record.GenerationId)]);
+        var reader = new BackgroundReader(backplane, record.GenerationId, afterSeq: -1);
+        await reader.FirstEvent.WaitAsync(Bound);
+
+        // Act: ten owner timeouts of silence, then the answer ends.
+        for (var i = 0; i < 10; i++)
+        {
+            clock.Advance(options.OwnerTimeout);
+        }
+
+        await AppendAllAsync(backplane, [Done(record.GenerationId, 1)]);
+
+        // Assert
+        Assert.Equal([Meta(record.GenerationId), Done(record.GenerationId, 1)], await reader.Completion.WaitAsync(Bound));
     }
 }

@@ -1,0 +1,109 @@
+using System.Runtime.CompilerServices;
+using Canvas.ChatApi.Generations;
+
+namespace Canvas.ChatApi.Backplane;
+
+/// <summary>
+/// The events of a generation this replica runs, as its appends to the shared log succeeded: readers on the
+/// runner's own replica are fed from here, in process, while the shared log stays the durable record and the path
+/// to every other replica. Holds only what the log accepted, in <c>seq</c> order, so a reader that switches to the
+/// log at any point continues without a gap or a duplicate.
+/// </summary>
+internal sealed class LocalGenerationFeed
+{
+    private readonly Lock _gate = new();
+    private readonly List<GenerationEvent> _events = [];
+    private TaskCompletionSource _changed = NewSignal();
+    private bool _closed;
+
+    /// <summary>Adds the event the log just accepted; the next <c>seq</c>, or the feed closes as incomplete.</summary>
+    public void Add(GenerationEvent generationEvent)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            if (generationEvent.Seq != _events.Count)
+            {
+                // Cannot happen while the runner appends in order; a reader then reads the log instead.
+                _closed = true;
+            }
+            else
+            {
+                _events.Add(generationEvent);
+                _closed = generationEvent.IsTerminal;
+            }
+
+            changed = _changed;
+            _changed = NewSignal();
+        }
+
+        changed.TrySetResult();
+    }
+
+    /// <summary>
+    /// Ends the feed before its terminal event (the log refused the runner's append, or the append failed): its
+    /// readers continue from the log, which knows how the generation ended.
+    /// </summary>
+    public void Abandon()
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            _closed = true;
+            changed = _changed;
+        }
+
+        changed.TrySetResult();
+    }
+
+    /// <summary>
+    /// Yields the events after <paramref name="afterSeq"/> as they arrive and ends after the terminal event, or
+    /// early when the feed was abandoned; the caller then reads the rest from the log.
+    /// </summary>
+    public async IAsyncEnumerable<GenerationEvent> ReadAsync(long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var next = (int)Math.Max(0, afterSeq + 1);
+        while (true)
+        {
+            GenerationEvent? ready = null;
+            Task changed;
+            bool closed;
+            lock (_gate)
+            {
+                if (next < _events.Count)
+                {
+                    ready = _events[next];
+                }
+
+                changed = _changed.Task;
+                closed = _closed;
+            }
+
+            if (ready is not null)
+            {
+                yield return ready;
+                if (ready.IsTerminal)
+                {
+                    yield break;
+                }
+
+                next++;
+                continue;
+            }
+
+            if (closed)
+            {
+                yield break;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
