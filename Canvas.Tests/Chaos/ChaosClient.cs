@@ -22,11 +22,12 @@ public enum SegmentEnd
     Dropped,
 }
 
-/// <summary>A resume that delivered its first event: how long after the client lost its connection, and where.</summary>
-/// <param name="Milliseconds">From the moment the client lost (or cut) its connection to the first replayed event.</param>
+/// <summary>A resume that delivered its first event: how long it took, and where.</summary>
+/// <param name="FromRequestMs">From the resume request (connect, then <c>resume</c> or <c>GET …/events</c>) to its first event.</param>
+/// <param name="FromLossMs">From the moment the client lost (or cut) its connection to that event, finding a live instance included.</param>
 /// <param name="SameInstance">Whether it resumed on the instance it lost.</param>
 /// <param name="Tier">The tier it resumed on.</param>
-public sealed record ReconnectSample(double Milliseconds, bool SameInstance, string Tier);
+public sealed record ReconnectSample(double FromRequestMs, double FromLossMs, bool SameInstance, string Tier);
 
 /// <summary>
 /// One user asking one question the way a resilient client does: start with an idempotency key, follow the answer on
@@ -87,6 +88,7 @@ public sealed class ChaosClient
 
         var lostAt = _lostAt;
         var lostOn = _lostOn;
+        var requestedAt = _stack.Now;
         try
         {
             var events = tier == "websocket" ? WebSocketEventsAsync(instance, cancellationToken) : SseEventsAsync(instance, cancellationToken);
@@ -94,7 +96,7 @@ public sealed class ChaosClient
             {
                 if (lostAt is { } from && resuming)
                 {
-                    Reconnects.Add(new ReconnectSample(_stack.Now - from, instance == lostOn, tier));
+                    Reconnects.Add(new ReconnectSample(_stack.Now - requestedAt, _stack.Now - from, instance == lostOn, tier));
                     lostAt = null;
                 }
 

@@ -49,8 +49,20 @@ public sealed record ChaosReport(ChaosSettings Settings, TimeSpan Elapsed, IRead
     /// <summary>Gets how many disruptions landed mid-answer (the rest found the answer ended already).</summary>
     public int FaultsLanded => Results.Count(result => result.FaultLanded);
 
-    public Latency ReconnectSameInstance => Latency.Of(Results.SelectMany(result => result.Reconnects).Where(sample => sample.SameInstance).Select(sample => sample.Milliseconds));
-    public Latency ReconnectOtherInstance => Latency.Of(Results.SelectMany(result => result.Reconnects).Where(sample => !sample.SameInstance).Select(sample => sample.Milliseconds));
+    // A client's own cuts, on a healthy server, apart from resumes that waited out a killed instance or a Redis fault.
+    private static readonly DisruptionKind[] ClientSideKinds = [DisruptionKind.ClientCut, DisruptionKind.TierWalk];
+
+    /// <summary>Gets reconnect → first replayed event after the client cut its own connection, on the instance it left.</summary>
+    public Latency ReconnectSameInstance => Reconnects(sameInstance: true, ClientSideKinds, sample => sample.FromRequestMs);
+
+    /// <summary>Gets reconnect → first replayed event after the client cut its own connection, on another instance.</summary>
+    public Latency ReconnectOtherInstance => Reconnects(sameInstance: false, ClientSideKinds, sample => sample.FromRequestMs);
+
+    /// <summary>Gets lost connection → first event again, over every resume of the run (faults included), on the same instance.</summary>
+    public Latency ReconnectSameInstanceAnyCause => Reconnects(sameInstance: true, Enum.GetValues<DisruptionKind>(), sample => sample.FromLossMs);
+
+    /// <summary>Gets lost connection → first event again, over every resume of the run (faults included), on another instance.</summary>
+    public Latency ReconnectOtherInstanceAnyCause => Reconnects(sameInstance: false, Enum.GetValues<DisruptionKind>(), sample => sample.FromLossMs);
     public Latency StopToUpstreamCancelled => Latency.Of(Results.Select(result => result.StopToUpstreamCancelledMs).OfType<double>());
     public Latency KilledRunnerToGenerationLost => Latency.Of(Results.Where(result => result.ErrorCode is not null).Select(result => result.LostDetectedMs).OfType<double>());
 
@@ -80,7 +92,7 @@ public sealed record ChaosReport(ChaosSettings Settings, TimeSpan Elapsed, IRead
         paceMs = Settings.Pace.TotalMilliseconds,
         elapsedSeconds = Math.Round(Elapsed.TotalSeconds, 1),
         counts = new { ExactlyOnce, WithLoss, WithDuplicates, TypedErrors, ExpectedTypedErrors, UnexpectedTypedErrors, Hung, OrphanedUpstreamCalls, SnapshotsStillRunning, FaultsLanded },
-        latenciesMs = new { ReconnectSameInstance, ReconnectOtherInstance, StopToUpstreamCancelled, KilledRunnerToGenerationLost },
+        latenciesMs = new { ReconnectSameInstance, ReconnectOtherInstance, ReconnectSameInstanceAnyCause, ReconnectOtherInstanceAnyCause, StopToUpstreamCancelled, KilledRunnerToGenerationLost },
         byKind = ByKind,
         unacceptable = Unacceptable,
         passed = Passed,
@@ -93,8 +105,10 @@ public sealed record ChaosReport(ChaosSettings Settings, TimeSpan Elapsed, IRead
             .AppendLine($"chaos run: seed {Settings.Seed}, {Results.Count} disruptions, {Settings.Instances} instances, {(Settings.Cluster ? "Redis Cluster" : "single Redis")}, {Elapsed.TotalSeconds:0} s")
             .AppendLine($"  exactly once {ExactlyOnce} · with loss {WithLoss} · with duplicates {WithDuplicates} · typed error {TypedErrors} (expected {ExpectedTypedErrors}) · hung {Hung}")
             .AppendLine($"  faults landed mid-answer {FaultsLanded} · orphaned upstream calls {OrphanedUpstreamCalls} · snapshots still running {SnapshotsStillRunning}")
-            .AppendLine($"  reconnect → first replayed event, same instance:  {ReconnectSameInstance}")
-            .AppendLine($"  reconnect → first replayed event, other instance: {ReconnectOtherInstance}")
+            .AppendLine($"  reconnect → first replayed event after a client cut, same instance:  {ReconnectSameInstance}")
+            .AppendLine($"  reconnect → first replayed event after a client cut, other instance: {ReconnectOtherInstance}")
+            .AppendLine($"  lost connection → first event again, any cause, same instance:  {ReconnectSameInstanceAnyCause}")
+            .AppendLine($"  lost connection → first event again, any cause, other instance: {ReconnectOtherInstanceAnyCause}")
             .AppendLine($"  stop → upstream cancelled: {StopToUpstreamCancelled}")
             .AppendLine($"  killed runner → generation_lost: {KilledRunnerToGenerationLost}");
         foreach (var (kind, outcomes) in ByKind)
@@ -109,6 +123,12 @@ public sealed record ChaosReport(ChaosSettings Settings, TimeSpan Elapsed, IRead
 
         return text.ToString();
     }
+
+    private Latency Reconnects(bool sameInstance, DisruptionKind[] kinds, Func<ReconnectSample, double> measure) => Latency.Of(Results
+        .Where(result => kinds.Contains(result.Kind))
+        .SelectMany(result => result.Reconnects)
+        .Where(sample => sample.SameInstance == sameInstance)
+        .Select(measure));
 
     private int Count(ChaosOutcome outcome) => Results.Count(result => result.Outcome == outcome);
 }

@@ -143,12 +143,15 @@ public sealed class ChaosStack : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every slot has a live instance (a killed one has been replaced).</summary>
-    public async Task WaitUntilAllLiveAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until at least two instances are live, so the one to kill has a peer to serve its clients; the others
+    /// may still be coming back from earlier kills.
+    /// </summary>
+    public async Task WaitUntilTwoLiveAsync(CancellationToken cancellationToken)
     {
-        foreach (var slot in _slots)
+        while (_slots.Count(slot => slot.Current is { HasExited: false } instance && !_killedAt.ContainsKey(instance)) < 2)
         {
-            await slot.Replacing.WaitAsync(cancellationToken);
+            await Task.Delay(50, cancellationToken);
         }
     }
 
@@ -247,6 +250,7 @@ public sealed class ChaosStack : IAsyncDisposable
     private async Task StartInstanceAsync(InstanceSlot slot)
     {
         var name = $"chatapi-{slot.Index}#{Interlocked.Increment(ref _incarnations)}";
+        var starting = Now;
         slot.Current = await ChatApiProcess.StartAsync(name, new Dictionary<string, string>
         {
             ["ConnectionStrings:redis"] = RedisConnectionString,
@@ -262,7 +266,7 @@ public sealed class ChaosStack : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Canvas"] = "Warning",
         });
-        _log($"{name} up on {slot.Current.Address}");
+        _log($"{name} up on {slot.Current.Address} after {Now - starting} ms");
     }
 
     private sealed class InstanceSlot(int index)

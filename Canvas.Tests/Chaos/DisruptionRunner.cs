@@ -119,6 +119,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
         play.FaultLanded = end != SegmentEnd.Ended;
         if (!client.Transcript.Ended)
         {
+            await play.AwayAsync(cancellationToken);
             await client.StreamAsync(await play.PickAsync(cancellationToken), play.AnyTier(), onEvent: null, cancellationToken);
         }
     }
@@ -131,6 +132,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
         var end = await client.StreamAsync(await play.PickAsync(cancellationToken), best, play.CutAtSeq(play.Random.Next(0, 3)), cancellationToken);
         if (!client.Transcript.Ended)
         {
+            await play.AwayAsync(cancellationToken);
             end = await client.StreamAsync(await play.PickAsync(cancellationToken), "sse",
                 play.CutAtSeq(client.Transcript.LastSeq + play.Random.Next(1, 3)), cancellationToken);
         }
@@ -154,7 +156,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
         await stack.FaultGate.WaitAsync(cancellationToken);
         try
         {
-            await stack.WaitUntilAllLiveAsync(cancellationToken);
+            await stack.WaitUntilTwoLiveAsync(cancellationToken);
             var runner = await play.PickAsync(cancellationToken);
             await client.StreamAsync(runner, play.AnyStreamTier(), play.CutAtSeq(play.Random.Next(0, 2)), cancellationToken);
             if (client.Transcript.Ended)
@@ -189,7 +191,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
         await stack.FaultGate.WaitAsync(cancellationToken);
         try
         {
-            await stack.WaitUntilAllLiveAsync(cancellationToken);
+            await stack.WaitUntilTwoLiveAsync(cancellationToken);
             var runner = await play.PickAsync(cancellationToken);
             await client.StreamAsync(runner, play.AnyStreamTier(), play.CutAtSeq(play.Random.Next(0, 2)), cancellationToken);
             if (client.Transcript.Ended)
@@ -312,6 +314,9 @@ public sealed class DisruptionRunner(ChaosStack stack)
         public string AnyTier() => Pick(ChaosStack.AgentTiers[Client.AgentId]);
 
         public string AnyStreamTier() => Pick(StreamTiers());
+
+        /// <summary>Stays away a little after a cut, as a client on a flaky network does, so the resume has events to replay.</summary>
+        public Task AwayAsync(CancellationToken cancellationToken) => Task.Delay(Random.Next(100, 400), cancellationToken);
 
         public Func<GenerationEvent, Task<bool>> CutAtSeq(long seq) => generationEvent => Task.FromResult(generationEvent.Seq >= seq);
 
