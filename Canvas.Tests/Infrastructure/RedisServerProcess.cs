@@ -74,6 +74,14 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// <param name="downtime">How long the server stays down between stopping and starting.</param>
     public async Task RestartAsync(TimeSpan downtime)
     {
+        await StopAsync();
+        await Task.Delay(downtime);
+        await StartAgainAsync();
+    }
+
+    /// <summary>Saves the data and stops the server (<c>SHUTDOWN SAVE</c>); <see cref="StartAgainAsync"/> brings it back.</summary>
+    public async Task StopAsync()
+    {
         var process = _process!;
         try
         {
@@ -90,9 +98,11 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
 
         process.Dispose();
-        await Task.Delay(downtime);
-        await RunAsync();
+        _process = null;
     }
+
+    /// <summary>Starts the stopped server again on its port, with the data it saved.</summary>
+    public Task StartAgainAsync() => RunAsync();
 
     /// <summary>Makes the server answer no client for <paramref name="duration"/> (<c>CLIENT PAUSE … ALL</c>).</summary>
     public Task PauseClientsAsync(TimeSpan duration) =>
