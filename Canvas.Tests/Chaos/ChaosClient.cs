@@ -64,6 +64,9 @@ public sealed class ChaosClient
     /// <summary>Gets the instances a start went to: one of them runs the answer.</summary>
     public List<ChatApiProcess> StartedOn { get; } = [];
 
+    /// <summary>Gets each connection the client made and how it ended, for the report of an outcome that is not allowed.</summary>
+    public List<string> Trail { get; } = [];
+
     /// <summary>Gets every resume that delivered an event.</summary>
     public List<ReconnectSample> Reconnects { get; } = [];
 
@@ -103,22 +106,29 @@ public sealed class ChaosClient
                 Transcript.Accept(generationEvent);
                 if (Transcript.Ended)
                 {
-                    return SegmentEnd.Ended;
+                    return Note(tier, instance, resuming, SegmentEnd.Ended);
                 }
 
                 if (onEvent is not null && await onEvent(generationEvent))
                 {
                     Lost(instance);
-                    return SegmentEnd.Cut;
+                    return Note(tier, instance, resuming, SegmentEnd.Cut);
                 }
             }
         }
         catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
         {
+            Trail.Add($"  {exception.GetType().Name}: {exception.Message.Split('\n')[0]}");
         }
 
         Lost(instance);
-        return SegmentEnd.Dropped;
+        return Note(tier, instance, resuming, SegmentEnd.Dropped);
+    }
+
+    private SegmentEnd Note(string tier, ChatApiProcess instance, bool resumed, SegmentEnd end)
+    {
+        Trail.Add($"{tier}@{instance.Name} {(resumed ? "resume" : "start")} → {end} at seq {Transcript.LastSeq} (t={_stack.Now} ms)");
+        return end;
     }
 
     /// <summary>
@@ -151,7 +161,7 @@ public sealed class ChaosClient
             {
                 // Refused before any answer existed (Redis down at the start, say): try again.
                 Lost(instance);
-                return SegmentEnd.Dropped;
+                return Note("rest", instance, resumed: false, SegmentEnd.Dropped);
             }
 
             var text = body["text"]?.GetValue<string>() ?? "";
@@ -165,12 +175,12 @@ public sealed class ChaosClient
                     body["retryable"]?.GetValue<bool>() ?? false);
             }
 
-            return SegmentEnd.Ended;
+            return Note("rest", instance, resumed: false, SegmentEnd.Ended);
         }
         catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
         {
             Lost(instance);
-            return abandonAfter is not null && attempt.IsCancellationRequested ? SegmentEnd.Cut : SegmentEnd.Dropped;
+            return Note("rest", instance, resumed: false, abandonAfter is not null && attempt.IsCancellationRequested ? SegmentEnd.Cut : SegmentEnd.Dropped);
         }
     }
 

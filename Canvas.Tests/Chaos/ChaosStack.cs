@@ -216,6 +216,10 @@ public sealed class ChaosStack : IAsyncDisposable
         }
     }
 
+    /// <summary>What any instance, live or killed, logged about a generation: for the report of an outcome that is not allowed.</summary>
+    public IEnumerable<string> LogLinesAbout(string generationId) => _slots.Select(slot => slot.Current).OfType<ChatApiProcess>().Concat(_retired)
+        .SelectMany(instance => instance.Output.Split('\n').Where(line => line.Contains(generationId, StringComparison.Ordinal)).Select(line => $"{instance.Name}: {line.Trim()}"));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var slot in _slots)
@@ -251,21 +255,8 @@ public sealed class ChaosStack : IAsyncDisposable
     {
         var name = $"chatapi-{slot.Index}#{Interlocked.Increment(ref _incarnations)}";
         var starting = Now;
-        slot.Current = await ChatApiProcess.StartAsync(name, new Dictionary<string, string>
-        {
-            ["ConnectionStrings:redis"] = RedisConnectionString,
-            ["Canvas:Auth:SigningKey"] = TestTokens.SigningKey,
-            ["Canvas:Providers:Ollama:Endpoint"] = Ollama.BaseAddress.ToString(),
-            ["Canvas:Providers:OpenAI:Endpoint"] = new Uri(OpenAI.BaseAddress, "v1").ToString(),
-            ["Canvas:Providers:OpenAI:ApiKey"] = "sk-chaos-openai",
-            ["Canvas:Providers:Anthropic:Endpoint"] = Anthropic.BaseAddress.ToString(),
-            ["Canvas:Providers:Anthropic:ApiKey"] = "sk-ant-chaos",
-            ["Canvas:Backplane:HeartbeatInterval"] = _settings.HeartbeatInterval.ToString("c"),
-            ["Canvas:Backplane:OwnerTimeout"] = _settings.OwnerTimeout.ToString("c"),
-            ["Canvas:Limits:StartsPerMinute"] = "1000000",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Canvas"] = "Warning",
-        });
+        slot.Current = await ChatApiProcess.StartAsync(name,
+            ChatApiProcessSettings.For(RedisConnectionString, Ollama, OpenAI, Anthropic, _settings.HeartbeatInterval, _settings.OwnerTimeout));
         _log($"{name} up on {slot.Current.Address} after {Now - starting} ms");
     }
 

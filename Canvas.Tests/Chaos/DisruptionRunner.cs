@@ -44,7 +44,8 @@ public sealed class DisruptionRunner(ChaosStack stack)
             return Judge(disruption, play, began) with
             {
                 Outcome = ChaosOutcome.Hung,
-                Detail = $"no end within {stack.Settings.HangBound.TotalSeconds} s; had seq {client.Transcript.LastSeq} of {client.Transcript.GenerationId}",
+                Detail = $"no end within {stack.Settings.HangBound.TotalSeconds} s; had seq {client.Transcript.LastSeq} of {client.Transcript.GenerationId}; "
+                    + string.Join(" | ", client.Trail.Concat(stack.LogLinesAbout(client.Transcript.GenerationId ?? "?").Take(10))),
             };
         }
 
@@ -153,102 +154,94 @@ public sealed class DisruptionRunner(ChaosStack stack)
     private async Task ServingInstanceKilledAsync(Play play, CancellationToken cancellationToken)
     {
         var client = play.Client;
-        await stack.FaultGate.WaitAsync(cancellationToken);
-        try
+        await using var gate = await play.HoldFaultGateAsync(cancellationToken);
+        await stack.WaitUntilTwoLiveAsync(cancellationToken);
+        var runner = await play.PickAsync(cancellationToken);
+        await client.StreamAsync(runner, play.AnyStreamTier(), play.CutAtSeq(play.Random.Next(0, 2)), cancellationToken);
+        if (client.Transcript.Ended)
         {
-            await stack.WaitUntilTwoLiveAsync(cancellationToken);
-            var runner = await play.PickAsync(cancellationToken);
-            await client.StreamAsync(runner, play.AnyStreamTier(), play.CutAtSeq(play.Random.Next(0, 2)), cancellationToken);
-            if (client.Transcript.Ended)
+            play.FaultLanded = false;
+            return;
+        }
+
+        var serving = await stack.PickAsync(play.Random, avoid: runner, cancellationToken);
+        var killAt = client.Transcript.LastSeq + play.Random.Next(1, 3);
+        await client.StreamAsync(serving, play.AnyStreamTier(), async generationEvent =>
+        {
+            if (generationEvent.Seq >= killAt && !play.FaultLanded)
             {
-                play.FaultLanded = false;
-                return;
+                play.FaultLanded = true;
+                await stack.KillAsync(serving);
+                await gate.DisposeAsync();
             }
 
-            var serving = await stack.PickAsync(play.Random, avoid: runner, cancellationToken);
-            var killAt = client.Transcript.LastSeq + play.Random.Next(1, 3);
-            await client.StreamAsync(serving, play.AnyStreamTier(), async generationEvent =>
-            {
-                if (generationEvent.Seq >= killAt && !play.FaultLanded)
-                {
-                    play.FaultLanded = true;
-                    await stack.KillAsync(serving);
-                }
-
-                return false;
-            }, cancellationToken);
-        }
-        finally
-        {
-            stack.FaultGate.Release();
-        }
+            return false;
+        }, cancellationToken);
     }
 
     // The instance running the answer is killed while the client follows it, from that instance or another.
     private async Task RunnerInstanceKilledAsync(Play play, CancellationToken cancellationToken)
     {
         var client = play.Client;
-        await stack.FaultGate.WaitAsync(cancellationToken);
-        try
+        await using var gate = await play.HoldFaultGateAsync(cancellationToken);
+        await stack.WaitUntilTwoLiveAsync(cancellationToken);
+        var runner = await play.PickAsync(cancellationToken);
+        await client.StreamAsync(runner, play.AnyStreamTier(), play.CutAtSeq(play.Random.Next(0, 2)), cancellationToken);
+        if (client.Transcript.Ended)
         {
-            await stack.WaitUntilTwoLiveAsync(cancellationToken);
-            var runner = await play.PickAsync(cancellationToken);
-            await client.StreamAsync(runner, play.AnyStreamTier(), play.CutAtSeq(play.Random.Next(0, 2)), cancellationToken);
-            if (client.Transcript.Ended)
+            play.FaultLanded = false;
+            return;
+        }
+
+        var follower = play.Random.Next(2) == 0 ? runner : await stack.PickAsync(play.Random, avoid: runner, cancellationToken);
+        var killAt = client.Transcript.LastSeq + play.Random.Next(1, 3);
+        await client.StreamAsync(follower, play.AnyStreamTier(), async generationEvent =>
+        {
+            if (generationEvent.Seq >= killAt && play.KilledAt is null)
             {
-                play.FaultLanded = false;
-                return;
+                play.KilledAt = stack.Now;
+                play.FaultLanded = true;
+                await stack.KillAsync(runner);
+                await gate.DisposeAsync();
             }
 
-            var follower = play.Random.Next(2) == 0 ? runner : await stack.PickAsync(play.Random, avoid: runner, cancellationToken);
-            var killAt = client.Transcript.LastSeq + play.Random.Next(1, 3);
-            await client.StreamAsync(follower, play.AnyStreamTier(), async generationEvent =>
-            {
-                if (generationEvent.Seq >= killAt && play.KilledAt is null)
-                {
-                    play.KilledAt = stack.Now;
-                    play.FaultLanded = true;
-                    await stack.KillAsync(runner);
-                }
-
-                return false;
-            }, cancellationToken);
-            play.FaultLanded = play.KilledAt is not null;
-        }
-        finally
-        {
-            stack.FaultGate.Release();
-        }
+            return false;
+        }, cancellationToken);
+        play.FaultLanded = play.KilledAt is not null;
     }
 
     // Redis goes away (restart) or stops answering (pause) while the client reads; the client keeps reading.
     private async Task RedisFaultAsync(Play play, bool restart, CancellationToken cancellationToken)
     {
         var (client, random) = (play.Client, play.Random);
-        await stack.FaultGate.WaitAsync(cancellationToken);
+        await using var gate = await play.HoldFaultGateAsync(cancellationToken);
+        var faultAt = random.Next(1, 4);
+        var downtime = TimeSpan.FromMilliseconds(random.Next(100, 800));
+        var pause = TimeSpan.FromMilliseconds(random.Next(300, 1500));
+        var debugSleep = random.Next(2) == 0;
         Task fault = Task.CompletedTask;
         try
         {
-            var faultAt = random.Next(1, 4);
-            var downtime = TimeSpan.FromMilliseconds(random.Next(100, 800));
-            var pause = TimeSpan.FromMilliseconds(random.Next(300, 1500));
-            var debugSleep = random.Next(2) == 0;
             await client.StreamAsync(await play.PickAsync(cancellationToken), play.AnyStreamTier(), generationEvent =>
             {
                 if (generationEvent.Seq >= faultAt && !play.FaultLanded)
                 {
                     play.FaultLanded = true;
-                    fault = restart ? stack.RestartRedisAsync(random, downtime) : stack.PauseRedisAsync(random, pause, debugSleep);
+                    fault = InjectAsync();
                 }
 
                 return Task.FromResult(false);
             }, cancellationToken);
-            await fault;
         }
         finally
         {
-            await fault.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            stack.FaultGate.Release();
+            await fault;
+        }
+
+        async Task InjectAsync()
+        {
+            await (restart ? stack.RestartRedisAsync(random, downtime) : stack.PauseRedisAsync(random, pause, debugSleep));
+            await gate.DisposeAsync();
         }
     }
 
@@ -278,8 +271,8 @@ public sealed class DisruptionRunner(ChaosStack stack)
         {
             if (generationEvent.Seq >= stopAt && play.StopSentAt is null)
             {
-                var upstreamCall = stack.UpstreamOf(client.AgentId).Requests.LastOrDefault(request => request.Body.Contains(client.Message, StringComparison.Ordinal));
-                play.UpstreamAbortedAt = upstreamCall?.Aborted.ContinueWith(_ => stack.Now, TaskScheduler.Default);
+                play.UpstreamCall = stack.UpstreamOf(client.AgentId).Requests.LastOrDefault(request => request.Body.Contains(client.Message, StringComparison.Ordinal));
+                play.UpstreamAbortedAt = play.UpstreamCall?.Aborted.ContinueWith(_ => stack.Now, TaskScheduler.Default);
                 play.StopSentAt = stack.Now;
                 play.FaultLanded = true;
                 while (!await client.CancelAsync(await play.PickAsync(cancellationToken), cancellationToken))
@@ -302,10 +295,21 @@ public sealed class DisruptionRunner(ChaosStack stack)
         public double? LostDetectedMs { get; set; }
         public bool SnapshotStillRunning { get; private set; }
         public long? StopSentAt { get; set; }
+        public Fakes.RecordedRequest? UpstreamCall { get; set; }
         public Task<long>? UpstreamAbortedAt { get; set; }
         public double? StopToUpstreamCancelledMs { get; private set; }
         public bool UpstreamOrphaned { get; private set; }
         public string? StoredTextDiffers { get; private set; }
+
+        /// <summary>
+        /// Takes the fault gate for this disruption until the returned handle is disposed: as soon as the fault is in,
+        /// so the next fault may come while this answer still recovers.
+        /// </summary>
+        public async Task<IAsyncDisposable> HoldFaultGateAsync(CancellationToken cancellationToken)
+        {
+            await stack.FaultGate.WaitAsync(cancellationToken);
+            return new GateHold(stack.FaultGate);
+        }
 
         public Task<ChatApiProcess> PickAsync(CancellationToken cancellationToken) => stack.PickAsync(Random, cancellationToken: cancellationToken);
 
@@ -323,11 +327,16 @@ public sealed class DisruptionRunner(ChaosStack stack)
         /// <summary>A stopped answer: the upstream call aborted, and what the client has is what was stored.</summary>
         public async Task JudgeStopAsync(CancellationToken cancellationToken)
         {
-            if (Client.Transcript.FinishReason == FinishReasons.Cancelled && UpstreamAbortedAt is { } abortedAt && StopSentAt is { } sentAt)
+            if (Client.Transcript.FinishReason == FinishReasons.Cancelled && UpstreamCall is { } call && StopSentAt is { } sentAt)
             {
                 try
                 {
-                    StopToUpstreamCancelledMs = await abortedAt.WaitAsync(UpstreamCancelBound, cancellationToken) - sentAt;
+                    // A stop that came after the provider had sent its last chunk has nothing left to abort.
+                    await Task.WhenAny(call.Aborted, call.Answered).WaitAsync(UpstreamCancelBound, cancellationToken);
+                    if (call.Aborted.IsCompleted)
+                    {
+                        StopToUpstreamCancelledMs = await UpstreamAbortedAt! - sentAt;
+                    }
                 }
                 catch (TimeoutException)
                 {
@@ -354,5 +363,20 @@ public sealed class DisruptionRunner(ChaosStack stack)
         }
 
         private string Pick(string[] tiers) => tiers[Random.Next(tiers.Length)];
+    }
+
+    private sealed class GateHold(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 }
