@@ -92,6 +92,7 @@ public sealed class ChaosClient
         var lostAt = _lostAt;
         var lostOn = _lostOn;
         var requestedAt = _stack.Now;
+        Trail.Add($"{tier}@{instance.Name} {(resuming ? $"resume after {Transcript.LastSeq}" : "start")} (t={requestedAt} ms)");
         try
         {
             var events = tier == "websocket" ? WebSocketEventsAsync(instance, cancellationToken) : SseEventsAsync(instance, cancellationToken);

@@ -218,7 +218,20 @@ public sealed class ChaosStack : IAsyncDisposable
 
     /// <summary>What any instance, live or killed, logged about a generation: for the report of an outcome that is not allowed.</summary>
     public IEnumerable<string> LogLinesAbout(string generationId) => _slots.Select(slot => slot.Current).OfType<ChatApiProcess>().Concat(_retired)
-        .SelectMany(instance => instance.Output.Split('\n').Where(line => line.Contains(generationId, StringComparison.Ordinal)).Select(line => $"{instance.Name}: {line.Trim()}"));
+        .SelectMany(instance => LinesAbout(instance, generationId));
+
+    // The line that names the generation and the few after it: an exception's message and the top of its stack.
+    private static IEnumerable<string> LinesAbout(ChatApiProcess instance, string generationId)
+    {
+        var lines = instance.Output.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Contains(generationId, StringComparison.Ordinal))
+            {
+                yield return $"{instance.Name}: {string.Join(" / ", lines.Skip(i).Take(4).Select(line => line.Trim()))}";
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -103,8 +103,8 @@ public sealed class RedisRestartTests : IAsyncLifetime
             seen.Add(ChatDriver.ToEvent((await socket.ReceiveAsync())!));
         }
 
-        // Act
-        await _redis.RestartAsync(TimeSpan.FromMilliseconds(500));
+        // Act: down longer than a Redis command waits for a connection (5 s), so the instance's reads fail.
+        await _redis.RestartAsync(TimeSpan.FromSeconds(6));
         try
         {
             // A socket whose stream died with Redis and that neither ends nor closes leaves the client waiting forever;
