@@ -14,7 +14,7 @@ public sealed class ChaosSampleTests(ITestOutputHelper output)
     public async Task HundredDisruptions_OnOneRedis_EveryAnswerExactlyOnceOrLostWhereItsRunnerDied()
     {
         // Arrange
-        var settings = new ChaosSettings(Seed: 20261201, Count: 100);
+        var settings = new ChaosSettings(Seed: 20261201, Count: 100, Concurrency: 10);
 
         // Act
         var report = await ChaosRun.RunAsync(settings, log: output.WriteLine);

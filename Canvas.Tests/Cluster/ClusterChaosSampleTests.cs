@@ -13,7 +13,7 @@ public sealed class ClusterChaosSampleTests(ITestOutputHelper output)
     public async Task HundredDisruptions_OnARedisCluster_EveryAnswerExactlyOnceOrLostWhereItsRunnerDied()
     {
         // Arrange
-        var settings = new ChaosSettings(Seed: 20261202, Count: 100, Cluster: true);
+        var settings = new ChaosSettings(Seed: 20261202, Count: 100, Concurrency: 10, Cluster: true);
 
         // Act
         var report = await ChaosRun.RunAsync(settings, log: output.WriteLine);
