@@ -56,8 +56,14 @@ public static class GenerationsApi
             return ChatRequestError.NotFound("generation").ToProblem();
         }
 
-        var events = await backplane.ReadStoredAsync(generationId, cancellationToken);
-        return TypedResults.Ok(GenerationSnapshot.From(record, events));
+        var snapshot = GenerationSnapshot.From(record, await backplane.ReadStoredAsync(generationId, cancellationToken));
+        // Nobody may be following a generation whose runner died; the snapshot must not say running for an hour.
+        if (snapshot.Status == "running" && await backplane.EndIfRunnerLostAsync(generationId, snapshot.LastSeq, cancellationToken))
+        {
+            snapshot = GenerationSnapshot.From(record, await backplane.ReadStoredAsync(generationId, cancellationToken));
+        }
+
+        return TypedResults.Ok(snapshot);
     }
 
     public static async Task<Results<Accepted, ProblemHttpResult>> CancelGeneration(

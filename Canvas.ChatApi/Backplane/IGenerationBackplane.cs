@@ -55,6 +55,17 @@ public interface IGenerationBackplane
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<IReadOnlyList<GenerationEvent>> ReadStoredAsync(string generationId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Ends the generation with <see cref="ErrorCodes.GenerationLost"/> when it has no terminal event and its runner's
+    /// lease has expired, exactly as a waiting reader would; for a status snapshot, which waits for nothing. Returns
+    /// whether the log now holds more than <paramref name="lastSeq"/>. The default (a backplane whose runners live in
+    /// this process, so cannot be lost alone) does nothing.
+    /// </summary>
+    /// <param name="generationId">The generation's id.</param>
+    /// <param name="lastSeq">The last <c>seq</c> the caller read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<bool> EndIfRunnerLostAsync(string generationId, long lastSeq, CancellationToken cancellationToken) => Task.FromResult(false);
+
     /// <summary>Renews the owner's lease on a running generation; see <see cref="BackplaneOptions.OwnerTimeout"/>.</summary>
     /// <param name="generationId">The generation's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -252,6 +252,10 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         await ReadRangeAsync(KeysOf(generationId).Log, -1, count: null).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
+    public async Task<bool> EndIfRunnerLostAsync(string generationId, long lastSeq, CancellationToken cancellationToken) =>
+        await CheckOwnerAsync(generationId, lastSeq).WaitAsync(cancellationToken).ConfigureAwait(false) == OwnerCheck.MoreStored;
+
+    /// <inheritdoc/>
     public async Task HeartbeatAsync(string generationId, CancellationToken cancellationToken)
     {
         var keys = KeysOf(generationId);

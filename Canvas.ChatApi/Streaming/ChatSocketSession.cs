@@ -20,6 +20,7 @@ internal sealed partial class ChatSocketSession
 {
     private const int ReceiveChunkBytes = 16 * 1024;
     private const int OutboxCapacity = 1024;
+    private static readonly TimeSpan PumpRetryDelay = TimeSpan.FromMilliseconds(250);
 
     private readonly WebSocket _socket;
     private readonly string _userId;
@@ -197,13 +198,30 @@ internal sealed partial class ChatSocketSession
     private async Task PumpAsync(string generationId, long afterSeq, string? requestId, ChatRequestScope scope)
     {
         using var _ = scope;
+        var delivered = afterSeq;
         try
         {
-            await foreach (var generationEvent in _services.Backplane.ReadAsync(generationId, afterSeq, _closing.Token))
+            while (true)
             {
-                var outgoing = generationEvent is MetaEvent meta && requestId is not null ? meta with { RequestId = requestId } : generationEvent;
-                await _outbox.Writer.WriteAsync(outgoing.ToUtf8Json(), _closing.Token);
-                scope.OnDelivered(generationEvent);
+                try
+                {
+                    await foreach (var generationEvent in _services.Backplane.ReadAsync(generationId, delivered, _closing.Token))
+                    {
+                        var outgoing = generationEvent is MetaEvent meta && requestId is not null ? meta with { RequestId = requestId } : generationEvent;
+                        await _outbox.Writer.WriteAsync(outgoing.ToUtf8Json(), _closing.Token);
+                        scope.OnDelivered(generationEvent);
+                        delivered = generationEvent.Seq;
+                    }
+
+                    return;
+                }
+                catch (Exception exception) when (exception is not (OperationCanceledException or ChannelClosedException))
+                {
+                    // The backplane failed (Redis restarting, say). A pump that just ended would leave the client
+                    // waiting on an open socket for events that never come; it reads on from what it delivered instead.
+                    LogPumpRetrying(exception.GetType().Name, generationId);
+                    await Task.Delay(PumpRetryDelay, _closing.Token);
+                }
             }
         }
         catch (Exception exception) when (exception is OperationCanceledException or ChannelClosedException)
@@ -237,4 +255,7 @@ internal sealed partial class ChatSocketSession
 
     [LoggerMessage(2, LogLevel.Debug, "WebSocket dropped: {Reason}.")]
     private partial void LogSocketDropped(string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "Reading generation {GenerationId} for a WebSocket failed ({Reason}); reading on from the last event delivered.")]
+    private partial void LogPumpRetrying(string reason, string generationId);
 }

@@ -132,6 +132,10 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
         try
         {
             await WriteAsync(context, script, reply, abortRegistration);
+            if (!context.RequestAborted.IsCancellationRequested)
+            {
+                request.MarkAnswered();
+            }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -8,6 +8,7 @@ namespace Canvas.Tests.Fakes;
 public sealed class RecordedRequest
 {
     private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal RecordedRequest(string method, string path, IReadOnlyDictionary<string, string> headers, string body)
     {
@@ -39,11 +40,16 @@ public sealed class RecordedRequest
     /// </summary>
     public Task Aborted => _aborted.Task;
 
+    /// <summary>Completes when the fake has written its whole answer (whether or not the client read it all).</summary>
+    public Task Answered => _answered.Task;
+
     /// <summary>Returns the value of a header, or <see langword="null"/> when the request did not carry it.</summary>
     /// <param name="name">The header name, in any case.</param>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
     internal void MarkAborted() => _aborted.TrySetResult();
+
+    internal void MarkAnswered() => _answered.TrySetResult();
 
     private static JsonElement TryParse(string body)
     {
