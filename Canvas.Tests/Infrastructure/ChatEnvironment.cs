@@ -53,6 +53,10 @@ public sealed class ChatEnvironment : IAsyncDisposable
             ["Canvas:Backplane:HeartbeatInterval"] = "00:00:00.500",
             ["Canvas:Backplane:OwnerTimeout"] = "00:00:03",
             ["ConnectionStrings:redis"] = Redis,
+            // A refused request reaches the test at once; ProviderRetryTests cover the retries.
+            ["Canvas:Providers:Ollama:MaxRetries"] = "0",
+            ["Canvas:Providers:OpenAI:MaxRetries"] = "0",
+            ["Canvas:Providers:Anthropic:MaxRetries"] = "0",
             // Test users start far more answers a minute than people do; ChatStartLimitTests covers the limit.
             ["Canvas:Limits:StartsPerMinute"] = "10000",
         };
