@@ -47,9 +47,9 @@ public sealed class ChatEnvironment : IAsyncDisposable
             ["Canvas:Providers:OpenAI:ApiKey"] = "sk-test-openai",
             ["Canvas:Providers:Anthropic:Endpoint"] = Anthropic.BaseAddress.ToString(),
             ["Canvas:Providers:Anthropic:ApiKey"] = "sk-ant-test",
-            ["Canvas:Providers:Ollama:IdleTimeout"] = "00:00:05",
-            ["Canvas:Providers:OpenAI:IdleTimeout"] = "00:00:05",
-            ["Canvas:Providers:Anthropic:IdleTimeout"] = "00:00:05",
+            // No provider idle timeout here: a stalled answer (StreamFault.Stall) waits for the test that holds it
+            // however long a busy machine takes to load a page, up to the one-minute default, past every bounded
+            // wait of a test. UpstreamFaultTests set a short one to test it.
             ["Canvas:Backplane:HeartbeatInterval"] = "00:00:00.500",
             ["Canvas:Backplane:OwnerTimeout"] = "00:00:03",
             ["ConnectionStrings:redis"] = Redis,
