@@ -57,8 +57,9 @@ public sealed class ChatEnvironment : IAsyncDisposable
             ["Canvas:Providers:Ollama:MaxRetries"] = "0",
             ["Canvas:Providers:OpenAI:MaxRetries"] = "0",
             ["Canvas:Providers:Anthropic:MaxRetries"] = "0",
-            // Test users start far more answers a minute than people do; ChatStartLimitTests covers the limit.
+            // Test users start far more answers a minute than people do; ChatStartLimitTests covers the limits.
             ["Canvas:Limits:StartsPerMinute"] = "10000",
+            ["Canvas:Limits:MaxOpenStreamsPerUser"] = "10000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
