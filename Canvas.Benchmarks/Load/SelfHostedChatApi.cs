@@ -26,8 +26,9 @@ internal sealed class SelfHostedChatApi : WebApplicationFactory<ChatServices>
             ["Canvas:Auth:SigningKey"] = _signingKey,
             ["ConnectionStrings:redis"] = redis,
             ["Logging:LogLevel:Default"] = "Warning",
-            // One load user starts thousands of answers.
+            // One load user starts thousands of answers and holds hundreds open.
             ["Canvas:Limits:StartsPerMinute"] = "1000000",
+            ["Canvas:Limits:MaxOpenStreamsPerUser"] = "1000000",
         };
         UseKestrel(0);
         StartServer();

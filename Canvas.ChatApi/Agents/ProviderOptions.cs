@@ -20,4 +20,35 @@ public sealed class ProviderOptions
 
     /// <summary>Gets or sets the longest silence allowed inside a provider's stream. The default is one minute.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets or sets how many times a request is sent again when the provider answers 429 or 503 (529, Anthropic's
+    /// overload, too) before any of the answer, after the wait its <c>retry-after</c> asks for. The default is 2; 0
+    /// turns retries off.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxRetries
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, "Canvas:Providers:{provider}:MaxRetries");
+            field = value;
+        }
+    } = 2;
+
+    /// <summary>
+    /// Gets or sets the longest wait before a retry. A provider that asks for a longer one is not retried: the answer
+    /// ends at once with the error and the wait it asked for (<c>retryAfterMs</c>). The default is 10 seconds.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan MaxRetryDelay
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero, "Canvas:Providers:{provider}:MaxRetryDelay");
+            field = value;
+        }
+    } = TimeSpan.FromSeconds(10);
 }

@@ -29,8 +29,10 @@ public static class ChatApi
         var api = app.MapGroup("/api/chat").WithTags("Chat").RequireAuthorization()
             .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBodyBytes));
 
-        api.MapPost("/sse", StartSse).WithSummary("Start an answer, streamed as Server-Sent Events.");
-        api.MapPost("", StartRest).WithSummary("Start an answer, returned whole when it is done (REST tier).");
+        api.MapPost("/sse", StartSse).WithSummary("Start an answer, streamed as Server-Sent Events.")
+            .AddEndpointFilter<OpenStreamLimitFilter>();
+        api.MapPost("", StartRest).WithSummary("Start an answer, returned whole when it is done (REST tier).")
+            .AddEndpointFilter<OpenStreamLimitFilter>();
         api.MapPost("/ws-ticket", CreateWebSocketTicket).WithSummary("A one-time ticket for GET /api/chat/ws?ticket=.");
         api.MapChatSocket();
         return api;

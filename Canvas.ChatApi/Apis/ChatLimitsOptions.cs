@@ -1,6 +1,6 @@
 namespace Canvas.ChatApi.Apis;
 
-/// <summary>Size limits of chat requests, bound from <c>Canvas:Limits</c>.</summary>
+/// <summary>Size and rate limits of chat requests, bound from <c>Canvas:Limits</c>.</summary>
 public sealed class ChatLimitsOptions
 {
     /// <summary>The configuration section.</summary>
@@ -17,9 +17,15 @@ public sealed class ChatLimitsOptions
 
     /// <summary>
     /// Gets or sets how many answers one user may start per minute (a burst of as many, then one every
-    /// 60/N seconds), on any tier. The default is 30.
+    /// 60/N seconds), on any tier, counted across all replicas when Redis is configured. The default is 30.
     /// </summary>
     public int StartsPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Gets or sets how many streams one user may hold open at once on one replica: SSE answers and resumes, REST
+    /// answers being waited for, and WebSockets (each carries any number of answers). The default is 20.
+    /// </summary>
+    public int MaxOpenStreamsPerUser { get; set; } = 20;
 
     /// <summary>Gets or sets how often an idle SSE stream gets a keep-alive comment. The default is 15 seconds.</summary>
     public TimeSpan SseKeepAlive { get; set; } = TimeSpan.FromSeconds(15);

@@ -9,6 +9,12 @@ namespace Canvas.ChatApi.Apis;
 /// </summary>
 public sealed record ChatRequestError(int Status, string Code, string Message)
 {
+    /// <summary>The problem details extension carrying <see cref="RetryAfter"/>, as the <c>error</c> event's field.</summary>
+    public const string RetryAfterMsExtension = "retryAfterMs";
+
+    /// <summary>Gets how long the client should wait before trying again, when that is known.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static ChatRequestError NotFound(string what) =>
         new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"There is no {what} with that id.");
 
@@ -16,6 +22,11 @@ public sealed record ChatRequestError(int Status, string Code, string Message)
     public ProblemHttpResult ToProblem(IDictionary<string, object?>? extensions = null)
     {
         var all = new Dictionary<string, object?> { ["code"] = Code };
+        if (RetryAfter is { } wait)
+        {
+            all[RetryAfterMsExtension] = (long)Math.Ceiling(wait.TotalMilliseconds);
+        }
+
         foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
         {
             all[key] = value;

@@ -29,7 +29,7 @@ public sealed class ChatServices(
         string? idempotencyKey, CancellationToken cancellationToken)
     {
         var (agent, error) = Validator.Validate(agentId, message, idempotencyKey, tier);
-        error ??= limiter.TryStart(userId);
+        error ??= await limiter.TryStartAsync(userId, cancellationToken);
         if (agent is null || error is not null)
         {
             scope.Refused(error!.Code);

@@ -14,6 +14,9 @@ public static class ChatSocketApi
     // RFC 6455 §5.5: a control frame's payload is at most 125 bytes, two of which carry the close status.
     private const int MaxCloseReasonBytes = 123;
 
+    // RFC 6455 §7.4.2, IANA registry: 1013 "Try Again Later"; WebSocketCloseStatus has no name for it.
+    private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
+
     public static RouteHandlerBuilder MapChatSocket(this IEndpointRouteBuilder api) =>
         api.MapGet("/ws", AcceptChatSocket)
             // Authenticated inside: a browser sees no 401 on an upgrade, only a close reason.
@@ -21,7 +24,7 @@ public static class ChatSocketApi
             .WithSummary("WebSocket upgrade; many generations per socket (Authorization header or ?ticket=).");
 
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> AcceptChatSocket(
-        HttpContext context, ChatServices services, ILoggerFactory loggers)
+        HttpContext context, ChatServices services, OpenStreamLimiter openStreams, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -38,6 +41,13 @@ public static class ChatSocketApi
         }
 
         context.User = authentication.Principal;
+        using var stream = openStreams.TryOpen(context.User.GetUserId());
+        if (stream is null)
+        {
+            await socket.CloseAsync(TryAgainLater, Truncate(openStreams.Refusal.Message), context.RequestAborted);
+            return TypedResults.Empty;
+        }
+
         var session = new ChatSocketSession(socket, context.User.GetUserId(), services,
             loggers.CreateLogger<ChatSocketSession>(), context.RequestAborted);
         await session.RunAsync();

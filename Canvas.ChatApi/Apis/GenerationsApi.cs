@@ -18,7 +18,8 @@ public static class GenerationsApi
     {
         var api = app.MapGroup("/api/generations").WithTags("Generations").RequireAuthorization();
         api.MapGet("/{generationId}/events", ResumeEvents)
-            .WithSummary("Replay after a seq (Last-Event-ID or ?after=), then follow live, as Server-Sent Events.");
+            .WithSummary("Replay after a seq (Last-Event-ID or ?after=), then follow live, as Server-Sent Events.")
+            .AddEndpointFilter<OpenStreamLimitFilter>();
         api.MapGet("/{generationId}", GetGeneration).WithSummary("The generation's status, text so far and last seq.");
         api.MapPost("/{generationId}/cancel", CancelGeneration).WithSummary("Stop the generation, wherever it runs.");
         return api;

@@ -7,12 +7,15 @@ using Microsoft.Extensions.Options;
 
 namespace Canvas.ChatApi.Auth;
 
-/// <summary>Authenticates machine clients by an API token, compared by its SHA-256 so no token is stored.</summary>
+/// <summary>
+/// Authenticates machine clients by an API token, compared by its SHA-256 so no token is stored. The tokens are read
+/// on every request, so one removed from the configuration is refused as soon as the configuration reloads.
+/// </summary>
 internal sealed class ApiTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptions<CanvasAuthOptions> canvasAuth) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IOptionsMonitor<CanvasAuthOptions> canvasAuth) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -23,7 +26,7 @@ internal sealed class ApiTokenHandler(
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim())));
-        var match = canvasAuth.Value.ApiTokens.FirstOrDefault(token =>
+        var match = canvasAuth.CurrentValue.ApiTokens.FirstOrDefault(token =>
             CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.Sha256.ToLowerInvariant()), Encoding.ASCII.GetBytes(hash)));
         if (match is null)
         {

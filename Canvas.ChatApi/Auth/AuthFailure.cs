@@ -27,6 +27,9 @@ public static class AuthFailure
         SecurityTokenNotYetValidException => "The token is not valid yet.",
         SecurityTokenInvalidAudienceException => "The token was issued for another audience.",
         SecurityTokenInvalidIssuerException => "The token's issuer is not trusted by this server.",
+        // IDX10504: the token has no signature at all ("alg": "none").
+        SecurityTokenInvalidSignatureException unsigned when unsigned.Message.Contains("IDX10504", StringComparison.Ordinal) =>
+            "The token is not signed; this server accepts only signed tokens.",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
             "The token's signature does not match any key this server trusts.",
         SecurityTokenMalformedException or ArgumentException => "The token is malformed.",

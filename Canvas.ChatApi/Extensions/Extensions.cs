@@ -13,7 +13,11 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemCodes.AddMissingCode);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            ProblemCodes.AddMissingCode(context);
+            RetryAfterProblemHeader.Add(context);
+        });
         services.AddExceptionHandler<BadRequestProblemHandler>();
         // Binding failures become exceptions so BadRequestProblemHandler can say what was wrong.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -30,15 +34,9 @@ public static class Extensions
         builder.AddCanvasStorage();
         builder.AddChatAgents();
 
-        services.AddOptions<ChatLimitsOptions>()
-            .BindConfiguration(ChatLimitsOptions.SectionName)
-            .Validate(o => o.MaxMessageChars > 0 && o.MaxRequestBodyBytes > 0 && o.MaxWebSocketMessageBytes > 0 && o.StartsPerMinute > 0,
-                $"{ChatLimitsOptions.SectionName} limits must be positive.")
-            .Validate(o => o.SseKeepAlive > TimeSpan.Zero, $"{ChatLimitsOptions.SectionName}:SseKeepAlive must be positive.")
-            .ValidateOnStart();
+        services.AddChatLimits();
         services.AddSingleton<ChatTelemetry>();
         services.AddSingleton<ChatStartValidator>();
-        services.AddSingleton<ChatStartLimiter>();
         services.AddSingleton<ChatServices>();
         services.AddSingleton<GenerationRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<GenerationRunner>());

@@ -16,21 +16,25 @@ internal static class AgentChatClientsServiceCollectionExtensions
                 {
                     FirstByte = provider.Options.FirstByteTimeout,
                     Idle = provider.Options.IdleTimeout,
-                });
+                })
+                // Inside the timeouts: the time to first byte bounds the retries and their waits too.
+                .AddHttpMessageHandler(sp => new ProviderRetryHandler(
+                    provider.Options.MaxRetries, provider.Options.MaxRetryDelay, sp.GetRequiredService<TimeProvider>()));
         }
 
         foreach (var agent in catalog.Agents)
         {
             var provider = catalog.Providers.Single(p => p.Name == agent.Provider);
             // The same pipeline for every provider. The first Use is outermost, so the GenAI span covers the
-            // logging, and both see a stream that FinishRequired turned into an error.
+            // logging, and both see a stream that FinishRequired turned into an error; RetryAfter, innermost, sees the SDK's exception first.
             services.AddKeyedChatClient(agent.Id, sp => ProviderChatClientFactory.Create(
                     provider,
                     agent.Model,
                     sp.GetRequiredService<IHttpClientFactory>().CreateClient(ProviderChatClientFactory.HttpClientName(provider.Name))))
                 .UseOpenTelemetry()
                 .UseLogging()
-                .UseFinishRequired();
+                .UseFinishRequired()
+                .UseRetryAfter();
         }
 
         return services;

@@ -13,9 +13,10 @@ namespace Canvas.ChatApi.Providers;
 /// named HttpClient so timeouts, telemetry and handlers come from one place.
 /// </summary>
 /// <remarks>
-/// SDK retries are off: a retry after the first byte would replay tokens, and before it the client's retry (the UI's,
-/// told by <c>retryable</c>) is visible to the user. SDK total timeouts are off: the HttpClient's streaming timeouts
-/// (time to first byte, idle gap) apply instead.
+/// SDK retries are off: a retry after the first byte would replay tokens, and the SDKs retry errors that retrying
+/// cannot fix; <see cref="ProviderRetryHandler"/> on the HttpClient retries only a "not now" (429, 503) before the
+/// answer, the same for every provider. SDK total timeouts are off: the HttpClient's streaming timeouts (time to
+/// first byte, idle gap) apply instead.
 /// </remarks>
 internal static class ProviderChatClientFactory
 {

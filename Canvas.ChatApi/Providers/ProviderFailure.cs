@@ -40,12 +40,15 @@ internal static class ProviderFailure
         if (chain.Select(StatusOf).FirstOrDefault(status => status is not null) is { } status)
         {
             var detail = Shorten(exception.Message);
+            var retryAfter = chain.Select(ProviderRetryAfter.Of).FirstOrDefault(wait => wait is not null);
             return status switch
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                     (ErrorCodes.UpstreamAuthFailed, $"{provider} refused Canvas's credentials ({(int)status}). An administrator must fix the API key.", false, null),
                 HttpStatusCode.TooManyRequests =>
-                    (ErrorCodes.UpstreamRateLimited, $"{provider} is rate limiting requests: {detail}", true, chain.Select(RetryAfterOf).FirstOrDefault(wait => wait is not null)),
+                    (ErrorCodes.UpstreamRateLimited, $"{provider} is rate limiting requests: {detail}", true, retryAfter),
+                _ when ProviderRetryHandler.IsRetryable(status) =>
+                    (ErrorCodes.UpstreamUnavailable, $"{provider} is overloaded or unavailable ({(int)status}): {detail}", true, retryAfter),
                 >= HttpStatusCode.InternalServerError =>
                     (ErrorCodes.UpstreamError, $"{provider} failed ({(int)status}): {detail}", true, null),
                 _ => (ErrorCodes.UpstreamRejected, $"{provider} rejected the request ({(int)status}): {detail}", false, null),
@@ -80,13 +83,6 @@ internal static class ProviderFailure
         ClientResultException { Status: > 0 } openAI => (HttpStatusCode)openAI.Status,
         AnthropicApiException anthropic => anthropic.StatusCode,
         HttpRequestException { StatusCode: { } status } => status,
-        _ => null,
-    };
-
-    private static TimeSpan? RetryAfterOf(Exception exception) => exception switch
-    {
-        ClientResultException openAI when openAI.GetRawResponse()?.Headers.TryGetValue("retry-after", out var value) == true
-            && double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) => TimeSpan.FromSeconds(seconds),
         _ => null,
     };
 

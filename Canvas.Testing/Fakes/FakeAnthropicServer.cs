@@ -10,7 +10,7 @@ namespace Canvas.Tests.Fakes;
 /// <c>message_stop</c>) when the request has <c>"stream":true</c> and with one JSON object otherwise.
 /// </summary>
 /// <remarks>
-/// The 401 and 429 bodies are the recorded ones; the 404 and 500 bodies and the mid-stream <c>event: error</c> follow
+/// The 401 and 429 bodies are the recorded ones; the 404, 500 and 529 bodies and the mid-stream <c>event: error</c> follow
 /// the documented error shapes (https://docs.claude.com/en/api/errors): compact JSON, no trailing newline, and after an
 /// in-band error the stream ends without <c>message_stop</c>.
 /// </remarks>
@@ -61,6 +61,7 @@ public sealed class FakeAnthropicServer : FakeUpstreamServer
                 ProviderFixtures.ReadBytes(FixtureFolder, "error_401_authentication_error.json")),
             UpstreamError.RateLimited => (StatusCodes.Status429TooManyRequests,
                 ProviderFixtures.ReadBytes(FixtureFolder, "error_429_rate_limit_error.json")),
+            UpstreamError.Overloaded => (529, ApiError("overloaded_error", "Overloaded")),
             UpstreamError.ModelNotFound => (StatusCodes.Status404NotFound, ApiError("not_found_error", $"model: {model}")),
             UpstreamError.InternalServerError => (StatusCodes.Status500InternalServerError, ApiError("api_error", "Internal server error")),
             _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),

@@ -72,6 +72,9 @@ public sealed class FakeOllamaServer : FakeUpstreamServer
             // Local Ollama has neither keys nor rate limits; these are what Ollama Cloud and proxies in front of it send.
             UpstreamError.Unauthorized => (StatusCodes.Status401Unauthorized, ErrorBody("unauthorized")),
             UpstreamError.RateLimited => (StatusCodes.Status429TooManyRequests, ErrorBody("too many requests")),
+            // What Ollama itself answers when its request queue (OLLAMA_MAX_QUEUE) is full.
+            UpstreamError.Overloaded => (StatusCodes.Status503ServiceUnavailable,
+                ErrorBody("server busy, please try again.  maximum pending requests exceeded")),
             UpstreamError.InternalServerError => (StatusCodes.Status500InternalServerError,
                 ErrorBody("llama runner process has terminated: exit status 2")),
             _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),

@@ -10,7 +10,7 @@ namespace Canvas.Tests.Fakes;
 /// <c>data: [DONE]</c>) when the request has <c>"stream":true</c> and with one JSON object otherwise.
 /// </summary>
 /// <remarks>
-/// The 401 and 429 bodies are the recorded ones. The 404 and 500 bodies are written in the API's own error layout
+/// The 401 and 429 bodies are the recorded ones. The 404, 500 and 503 bodies are written in the API's own error layout
 /// (2-space indentation, no trailing newline), with the wording the API uses. No recording of a mid-stream error
 /// exists; the fake sends the shape that OpenAI's SDKs look for, <c>data: {"error":{…}}</c>, and then ends.
 /// </remarks>
@@ -63,6 +63,8 @@ public sealed class FakeOpenAIServer : FakeUpstreamServer
                 ProviderFixtures.ReadBytes(FixtureFolder, "error_401_invalid_api_key.json")),
             UpstreamError.RateLimited => (StatusCodes.Status429TooManyRequests,
                 ProviderFixtures.ReadBytes(FixtureFolder, "error_429_rate_limit_exceeded.json")),
+            UpstreamError.Overloaded => (StatusCodes.Status503ServiceUnavailable, ApiError(
+                "The engine is currently overloaded, please try again later", "server_error", "null")),
             UpstreamError.ModelNotFound => (StatusCodes.Status404NotFound, ApiError(
                 $"The model `{model}` does not exist or you do not have access to it.", "invalid_request_error", "\"model_not_found\"")),
             UpstreamError.InternalServerError => (StatusCodes.Status500InternalServerError, ApiError(

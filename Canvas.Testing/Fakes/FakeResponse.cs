@@ -30,6 +30,17 @@ public sealed record FakeResponse
     public static FakeResponse RateLimited(int retryAfterSeconds = 7) =>
         new() { Error = UpstreamError.RateLimited, Headers = new Dictionary<string, string> { ["retry-after"] = $"{retryAfterSeconds}" } };
 
+    /// <summary>
+    /// Answers that the provider cannot take the request now, with its overload body and a <c>retry-after</c> header:
+    /// 503 from OpenAI and Ollama (a full request queue), 529 <c>overloaded_error</c> from Anthropic.
+    /// </summary>
+    /// <param name="retryAfterSeconds">The <c>retry-after</c> value in whole seconds, or null for none. The default is 2.</param>
+    public static FakeResponse Overloaded(int? retryAfterSeconds = 2) => new()
+    {
+        Error = UpstreamError.Overloaded,
+        Headers = retryAfterSeconds is { } seconds ? new Dictionary<string, string> { ["retry-after"] = $"{seconds}" } : new Dictionary<string, string>(),
+    };
+
     /// <summary>Answers 401 with the provider's authentication error body.</summary>
     public static FakeResponse Unauthorized() => new() { Error = UpstreamError.Unauthorized };
 
@@ -51,7 +62,7 @@ public sealed record FakeResponse
     /// <summary>Overrides the <c>Content-Type</c> the provider would send. The default is the provider's own.</summary>
     public string? ContentType { get; init; }
 
-    /// <summary>Extra response headers. The default is none (a rate-limited answer carries <c>retry-after</c>).</summary>
+    /// <summary>Extra response headers. The default is none (a rate-limited or overloaded answer carries <c>retry-after</c>).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     internal string? FixtureFile { get; private init; }
@@ -65,6 +76,7 @@ public sealed record FakeResponse
 internal enum UpstreamError
 {
     RateLimited,
+    Overloaded,
     Unauthorized,
     InternalServerError,
     ModelNotFound,

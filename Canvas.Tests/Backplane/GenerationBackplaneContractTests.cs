@@ -257,13 +257,15 @@ public abstract class GenerationBackplaneContractTests : IAsyncLifetime
     public async Task ReadAsync_RunnerStopsHeartbeating_EveryReaderEndsWithTheSameSingleGenerationLost()
     {
         // Arrange
-        var generationId = await CreateGenerationAsync(Backplane);
-        var peer = await CreatePeerAsync(Options);
-        await AppendAllAsync(Backplane, [Meta(generationId), Delta(generationId, 1)]);
+        var options = MortalOptions();
+        var backplane = await CreateBackplaneAsync(options);
+        var generationId = await CreateGenerationAsync(backplane);
+        var peer = await CreatePeerAsync(options);
+        await AppendAllAsync(backplane, [Meta(generationId), Delta(generationId, 1)]);
         var readers = new[]
         {
-            new BackgroundReader(Backplane, generationId, afterSeq: -1),
-            new BackgroundReader(Backplane, generationId, afterSeq: 0),
+            new BackgroundReader(backplane, generationId, afterSeq: -1),
+            new BackgroundReader(backplane, generationId, afterSeq: 0),
             new BackgroundReader(peer, generationId, afterSeq: -1),
             new BackgroundReader(peer, generationId, afterSeq: 1),
         };
@@ -277,7 +279,7 @@ public abstract class GenerationBackplaneContractTests : IAsyncLifetime
         Assert.True(lost.Retryable);
         Assert.Equal(2, lost.Seq);
         Assert.All(results, read => Assert.Equal(lost, read[^1]));
-        var stored = await Backplane.ReadStoredAsync(generationId, CancellationToken.None).WaitAsync(Bound);
+        var stored = await backplane.ReadStoredAsync(generationId, CancellationToken.None).WaitAsync(Bound);
         Assert.Single(stored.OfType<ErrorEvent>());
     }
 
@@ -285,13 +287,14 @@ public abstract class GenerationBackplaneContractTests : IAsyncLifetime
     public async Task AppendAsync_RunnerDeclaredLost_ItsLaterAppendsAreRefused()
     {
         // Arrange
-        var generationId = await CreateGenerationAsync(Backplane);
-        await AppendAllAsync(Backplane, [Meta(generationId)]);
-        await ReadToEndAsync(Backplane, generationId, afterSeq: -1);
+        var backplane = await CreateBackplaneAsync(MortalOptions());
+        var generationId = await CreateGenerationAsync(backplane);
+        await AppendAllAsync(backplane, [Meta(generationId)]);
+        await ReadToEndAsync(backplane, generationId, afterSeq: -1);
 
         // Act
-        var nextAppended = await Backplane.AppendAsync(Delta(generationId, 1), CancellationToken.None).WaitAsync(Bound);
-        var afterAppended = await Backplane.AppendAsync(Delta(generationId, 2), CancellationToken.None).WaitAsync(Bound);
+        var nextAppended = await backplane.AppendAsync(Delta(generationId, 1), CancellationToken.None).WaitAsync(Bound);
+        var afterAppended = await backplane.AppendAsync(Delta(generationId, 2), CancellationToken.None).WaitAsync(Bound);
 
         // Assert
         Assert.False(nextAppended);
@@ -441,14 +444,25 @@ public abstract class GenerationBackplaneContractTests : IAsyncLifetime
         Assert.Empty(await ReadToEndAsync(backplane, generationId, afterSeq: -1));
     }
 
-    /// <summary>Returns fresh options: one-second lease, long retention, a key prefix no other test uses.</summary>
+    /// <summary>
+    /// Returns fresh options: a lease no busy machine can let lapse during a test (the tests of a lapsing lease use
+    /// <see cref="MortalOptions"/>), long retention, a key prefix no other test uses.
+    /// </summary>
     protected static BackplaneOptions NewOptions() => new()
     {
-        OwnerTimeout = TimeSpan.FromSeconds(1),
+        OwnerTimeout = TimeSpan.FromMinutes(5),
         HeartbeatInterval = TimeSpan.FromMilliseconds(200),
         Retention = TimeSpan.FromMinutes(5),
         KeyPrefix = $"test-{Guid.NewGuid():N}",
     };
+
+    /// <summary>Returns fresh options whose runner, never heartbeating, is declared lost after one second.</summary>
+    protected static BackplaneOptions MortalOptions()
+    {
+        var options = NewOptions();
+        options.OwnerTimeout = TimeSpan.FromSeconds(1);
+        return options;
+    }
 
     protected static GenerationRecord NewRecord() =>
         new(Ids.NewGenerationId(), Ids.NewConversationId(), "user-1", "agent-1", DateTimeOffset.UtcNow);

@@ -1,12 +1,15 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
 using Canvas.ChatApi.Apis;
+using Canvas.ChatApi.Extensions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using System.Net.Http.Headers;
 
 namespace Canvas.Tests.Infrastructure;
 
@@ -14,53 +17,56 @@ namespace Canvas.Tests.Infrastructure;
 /// A real ChatApi on Kestrel, on a free loopback port, configured by the test: real HTTP, real WebSockets,
 /// real Redis when the settings name one. Several instances sharing one Redis are several replicas.
 /// </summary>
-public sealed class ChatApiHost : WebApplicationFactory<ChatServices>
+/// <remarks>
+/// The host is composed with the same two calls as Program.cs (<see cref="ChatApiApplication"/>) instead of through
+/// <c>WebApplicationFactory</c>, which runs the entry point on a thread of its own and intercepts its host through
+/// process-wide diagnostic events: on a busy machine that thread could start Kestrel before the factory set the port
+/// ("Addresses cannot be modified after the server has started"), and parallel tests could catch each other's host.
+/// </remarks>
+public sealed class ChatApiHost : IAsyncDisposable
 {
-    // WebApplicationFactory finds the app's host through process-wide diagnostic events; hosts of the same app
-    // built at the same moment by parallel tests can catch each other's, so they are built one at a time.
-    private static readonly Lock Starting = new();
-    private readonly IReadOnlyDictionary<string, string?> _settings;
-    private readonly Action<IServiceCollection>? _configureServices;
+    private static readonly Lazy<string> ContentRoot = new(FindContentRoot);
+    private readonly WebApplication _app;
 
-    private ChatApiHost(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices)
+    private ChatApiHost(WebApplication app, CapturedLogs logs)
     {
-        _settings = settings;
-        _configureServices = configureServices;
-        UseKestrel(0);
+        _app = app;
+        Logs = logs;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
+        BaseAddress = new Uri(addresses.Addresses.Single());
     }
 
     /// <summary>Starts an instance with the settings on top of appsettings.json.</summary>
     public static ChatApiHost Start(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     {
-        for (var attempt = 1; ; attempt++)
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            var host = new ChatApiHost(settings, configureServices);
-            try
-            {
-                lock (Starting)
-                {
-                    host.StartServer();
-                }
+            ApplicationName = typeof(ChatServices).Assembly.GetName().Name,
+            EnvironmentName = "Testing",
+            ContentRootPath = ContentRoot.Value,
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var logs = new CapturedLogs();
+        builder.Logging.AddProvider(logs);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Canvas:Auth:SigningKey"] = TestTokens.SigningKey });
+        builder.Configuration.AddInMemoryCollection(settings);
 
-                var addresses = host.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
-                host.BaseAddress = new Uri(addresses.Addresses.First());
-                return host;
-            }
-            // Rarely, on a busy machine, the factory's interception of the app's entry point comes too late and the
-            // app starts its server before the factory can choose the port ("Addresses cannot be modified after the
-            // server has started"); a fresh factory starts cleanly.
-            catch (InvalidOperationException) when (attempt < 3)
-            {
-                host.Dispose();
-            }
-        }
+        builder.AddChatApi();
+        configureServices?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.UseChatApi();
+        app.StartAsync().GetAwaiter().GetResult();
+        return new ChatApiHost(app, logs);
     }
 
     /// <summary>Gets what the instance logged.</summary>
-    public CapturedLogs Logs { get; } = new();
+    public CapturedLogs Logs { get; }
 
     /// <summary>Gets the address the instance listens on.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress { get; }
+
+    /// <summary>Gets the instance's services.</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>Creates a client for the user, authenticated with a JWT the instance trusts.</summary>
     public HttpClient ClientFor(string userId)
@@ -77,19 +83,19 @@ public sealed class ChatApiHost : WebApplicationFactory<ChatServices>
     public Uri WebSocketUri(string? query = null) =>
         new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/api/chat/ws", Query = query ?? "" }.Uri;
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
     {
-        builder.UseEnvironment("Testing");
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        builder.UseSetting("Canvas:Auth:SigningKey", TestTokens.SigningKey);
-        foreach (var (key, value) in _settings)
-        {
-            builder.UseSetting(key, value);
-        }
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
 
-        if (_configureServices is not null)
-        {
-            builder.ConfigureServices(_configureServices);
-        }
+    // The ChatApi's project folder, where its appsettings.json is (the test output has the WebFrontend's), as the
+    // Mvc.Testing build targets record it for every referenced web project.
+    private static string FindContentRoot()
+    {
+        var manifest = Path.Combine(AppContext.BaseDirectory, "MvcTestingAppManifest.json");
+        var roots = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(manifest))!;
+        return roots[typeof(ChatServices).Assembly.FullName!];
     }
 }

@@ -47,14 +47,19 @@ public sealed class ChatEnvironment : IAsyncDisposable
             ["Canvas:Providers:OpenAI:ApiKey"] = "sk-test-openai",
             ["Canvas:Providers:Anthropic:Endpoint"] = Anthropic.BaseAddress.ToString(),
             ["Canvas:Providers:Anthropic:ApiKey"] = "sk-ant-test",
-            ["Canvas:Providers:Ollama:IdleTimeout"] = "00:00:05",
-            ["Canvas:Providers:OpenAI:IdleTimeout"] = "00:00:05",
-            ["Canvas:Providers:Anthropic:IdleTimeout"] = "00:00:05",
+            // No provider idle timeout here: a stalled answer (StreamFault.Stall) waits for the test that holds it
+            // however long a busy machine takes to load a page, up to the one-minute default, past every bounded
+            // wait of a test. UpstreamFaultTests set a short one to test it.
             ["Canvas:Backplane:HeartbeatInterval"] = "00:00:00.500",
             ["Canvas:Backplane:OwnerTimeout"] = "00:00:03",
             ["ConnectionStrings:redis"] = Redis,
-            // Test users start far more answers a minute than people do; ChatStartLimitTests covers the limit.
+            // A refused request reaches the test at once; ProviderRetryTests cover the retries.
+            ["Canvas:Providers:Ollama:MaxRetries"] = "0",
+            ["Canvas:Providers:OpenAI:MaxRetries"] = "0",
+            ["Canvas:Providers:Anthropic:MaxRetries"] = "0",
+            // Test users start far more answers a minute than people do; ChatStartLimitTests covers the limits.
             ["Canvas:Limits:StartsPerMinute"] = "10000",
+            ["Canvas:Limits:MaxOpenStreamsPerUser"] = "10000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

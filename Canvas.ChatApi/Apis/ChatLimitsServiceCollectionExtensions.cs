@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
+
+namespace Canvas.ChatApi.Apis;
+
+/// <summary>Registers the per-user limits of <see cref="ChatLimitsOptions"/>.</summary>
+internal static class ChatLimitsServiceCollectionExtensions
+{
+    public static IServiceCollection AddChatLimits(this IServiceCollection services)
+    {
+        services.AddOptions<ChatLimitsOptions>()
+            .BindConfiguration(ChatLimitsOptions.SectionName)
+            .Validate(o => o.MaxMessageChars > 0 && o.MaxRequestBodyBytes > 0 && o.MaxWebSocketMessageBytes > 0
+                    && o.StartsPerMinute > 0 && o.MaxOpenStreamsPerUser > 0,
+                $"{ChatLimitsOptions.SectionName} limits must be positive.")
+            .Validate(o => o.SseKeepAlive > TimeSpan.Zero, $"{ChatLimitsOptions.SectionName}:SseKeepAlive must be positive.")
+            .ValidateOnStart();
+
+        // The buckets live where the rest of the state does: with Redis configured, every replica shares them.
+        services.TryAddSingleton<IStartRateStore>(provider => provider.GetService<IConnectionMultiplexer>() is not null
+            ? ActivatorUtilities.CreateInstance<RedisStartRateStore>(provider)
+            : ActivatorUtilities.CreateInstance<InProcessStartRateStore>(provider));
+        services.AddSingleton<ChatStartLimiter>();
+        services.AddSingleton<OpenStreamLimiter>();
+        services.AddSingleton<OpenStreamLimitFilter>();
+        return services;
+    }
+}
