@@ -197,9 +197,17 @@ public sealed partial class GenerationRunner(
             LogProviderFailed(providerFailure, generationId, failure!.Code);
         }
 
+        var timings = new GenerationTimings(firstTokenMs, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         var stored = new ConversationMessage(
             ConversationMessage.AssistantRole, deltas.Answer, time.GetUtcNow(), command.Agent.Id, generationId,
-            failure is null ? finishReason : FinishReasons.Error);
+            failure is null ? finishReason : FinishReasons.Error)
+        {
+            Transport = run.Meta.Transport,
+            Provider = run.Meta.Provider,
+            Model = run.Meta.Model,
+            Usage = usage,
+            Timings = timings,
+        };
         // Stored before the terminal event, so a client that sees `done` finds the message in the conversation.
         await conversations.AppendAsync(command.UserId, run.Meta.ConversationId, stored, CancellationToken.None);
 
@@ -209,7 +217,7 @@ public sealed partial class GenerationRunner(
             Seq = seq,
             FinishReason = finishReason,
             Usage = usage,
-            Timings = new GenerationTimings(firstTokenMs, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds),
+            Timings = timings,
         };
         await backplane.AppendAsync(terminal, CancellationToken.None);
         LogEnded(generationId, terminal is DoneEvent done ? done.FinishReason : ((ErrorEvent)terminal).Code, seq);
