@@ -213,7 +213,9 @@ public sealed partial class GenerationRunner(
             : ProviderFailure.ToErrorEvent(providerFailure, command.Agent.Provider, generationId, seq);
         if (providerFailure is not null)
         {
-            LogProviderFailed(providerFailure, generationId, failure!.Code);
+            // One line a person can scan; the stack (SDK frames mostly) only for whoever turns on Debug.
+            LogProviderFailed(generationId, command.Agent.Id, run.Meta.ConversationId, failure!.Code, providerFailure.GetType().Name);
+            LogProviderFailure(providerFailure, generationId);
         }
 
         var totalMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -292,8 +294,11 @@ public sealed partial class GenerationRunner(
     [LoggerMessage(2, LogLevel.Information, "Generation {GenerationId} ended: {Outcome} after {Events} events.")]
     private partial void LogEnded(string generationId, string outcome, long events);
 
-    [LoggerMessage(3, LogLevel.Warning, "Generation {GenerationId} failed upstream: {Code}.")]
-    private partial void LogProviderFailed(Exception exception, string generationId, string code);
+    [LoggerMessage(3, LogLevel.Warning, "Generation {GenerationId} of agent {AgentId} in conversation {ConversationId} failed upstream: {Code} ({ExceptionType}).")]
+    private partial void LogProviderFailed(string generationId, string agentId, string conversationId, string code, string exceptionType);
+
+    [LoggerMessage(8, LogLevel.Debug, "Generation {GenerationId}: the provider's failure.")]
+    private partial void LogProviderFailure(Exception exception, string generationId);
 
     [LoggerMessage(4, LogLevel.Warning, "Generation {GenerationId} was declared lost before seq {Seq}; its runner stops.")]
     private partial void LogDeclaredLost(string generationId, long seq);

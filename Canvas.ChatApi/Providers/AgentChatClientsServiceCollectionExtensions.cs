@@ -11,12 +11,16 @@ internal static class AgentChatClientsServiceCollectionExtensions
     {
         foreach (var provider in catalog.Providers)
         {
-            services.AddHttpClient(ProviderChatClientFactory.HttpClientName(provider.Name))
+            var http = services.AddHttpClient(ProviderChatClientFactory.HttpClientName(provider.Name))
                 .AddStreamingTimeouts(new StreamingTimeouts
                 {
                     FirstByte = provider.Options.FirstByteTimeout,
                     Idle = provider.Options.IdleTimeout,
                 });
+            if (provider.Name == ProviderNames.Ollama)
+            {
+                http.AddHttpMessageHandler(() => new OllamaErrorBodyHandler());
+            }
         }
 
         foreach (var agent in catalog.Agents)
