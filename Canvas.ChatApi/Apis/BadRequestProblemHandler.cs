@@ -20,6 +20,7 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
         var (code, detail) = badRequest switch
         {
             { StatusCode: StatusCodes.Status413PayloadTooLarge } => (ErrorCodes.RequestTooLarge, "The request body is larger than this endpoint accepts."),
+            { StatusCode: StatusCodes.Status415UnsupportedMediaType } => (ErrorCodes.BadRequest, ProblemCodes.UnsupportedMediaType(httpContext.Request)),
             { InnerException: JsonException json } => (ErrorCodes.InvalidJson, $"The body is not valid JSON: {json.Message}"),
             _ => (ErrorCodes.BadRequest, badRequest.Message),
         };

@@ -45,7 +45,8 @@ public static class ChatApi
     {
         var scope = services.Telemetry.StartRequest("chat", Tiers.Sse, fallbackFrom);
         var (meta, error) = await services.StartAsync(
-            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Sse, idempotencyKey, cancellationToken);
+            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Sse, idempotencyKey,
+            request.EditMessageId, cancellationToken);
         if (meta is null)
         {
             scope.Dispose();
@@ -63,13 +64,15 @@ public static class ChatApi
     {
         using var scope = services.Telemetry.StartRequest("chat", Tiers.Rest, fallbackFrom);
         var (meta, error) = await services.StartAsync(
-            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Rest, idempotencyKey, cancellationToken);
+            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Rest, idempotencyKey,
+            request.EditMessageId, cancellationToken);
         if (meta is null)
         {
             return error!.ToProblem();
         }
 
         var text = new StringBuilder();
+        StringBuilder? reasoning = null;
         await foreach (var generationEvent in services.Backplane.ReadAsync(meta.GenerationId, afterSeq: -1, cancellationToken))
         {
             scope.OnDelivered(generationEvent);
@@ -78,8 +81,12 @@ public static class ChatApi
                 case DeltaEvent delta:
                     text.Append(delta.Text);
                     break;
+                case ReasoningEvent thought:
+                    (reasoning ??= new StringBuilder()).Append(thought.Text);
+                    break;
                 case DoneEvent done:
-                    return TypedResults.Ok(new ChatRestResponse(meta.GenerationId, meta.ConversationId, text.ToString(), done.FinishReason, done.Usage));
+                    return TypedResults.Ok(new ChatRestResponse(
+                        meta.GenerationId, meta.ConversationId, text.ToString(), done.FinishReason, done.Usage, reasoning?.ToString()));
                 case ErrorEvent failed:
                     return FailedGeneration(failed, meta, text.ToString());
             }

@@ -39,9 +39,11 @@ public static class AuthFailure
     /// <summary>Writes the 401 problem details with the reason.</summary>
     public static async Task WriteChallengeAsync(HttpContext context, string scheme)
     {
-        var reason = Get(context);
+        var failure = context.Items[Key] as string;
+        var reason = failure ?? Missing;
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers.WWWAuthenticate = $"{scheme} error=\"invalid_token\"";
+        // RFC 6750 §3.1: a request without credentials gets the bare challenge; invalid_token only when one was sent and refused.
+        context.Response.Headers.WWWAuthenticate = failure is null ? scheme : $"{scheme} error=\"invalid_token\"";
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {

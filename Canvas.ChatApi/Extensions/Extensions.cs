@@ -1,6 +1,7 @@
 using Canvas.ChatApi.Agents;
 using Canvas.ChatApi.Apis;
 using Canvas.ChatApi.Auth;
+using Canvas.ChatApi.Conversations;
 using Canvas.ChatApi.Generations;
 using Canvas.ChatApi.Telemetry;
 using Microsoft.AspNetCore.Http.Json;
@@ -35,6 +36,11 @@ public static class Extensions
         builder.AddChatAgents();
 
         services.AddChatLimits();
+        services.AddOptions<ConversationOptions>()
+            .BindConfiguration(ConversationOptions.SectionName)
+            .Validate(o => o.Retention > TimeSpan.Zero && o.MaxPerUser > 0,
+                $"{ConversationOptions.SectionName}:Retention and :MaxPerUser must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<ChatTelemetry>();
         services.AddSingleton<ChatStartValidator>();
         services.AddSingleton<ChatServices>();

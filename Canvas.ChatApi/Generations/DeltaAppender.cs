@@ -5,9 +5,10 @@ using Canvas.ChatApi.Backplane;
 namespace Canvas.ChatApi.Generations;
 
 /// <summary>
-/// Appends an answer's text to the backplane as fast as the backplane takes it: text that arrives while an append is
-/// in flight is merged into the next delta. A slow backplane (Redis under load) gets fewer, larger events; the text,
-/// and so what every reader concatenates, is unchanged. When the log keeps up, each piece goes out at once: nothing
+/// Appends an answer's text and reasoning to the backplane as fast as the backplane takes it: pieces that arrive while
+/// an append is in flight are merged into the next event, but answer text and reasoning never into the same one. A
+/// slow backplane (Redis under load) gets fewer, larger events; the text, and so what every reader concatenates, is
+/// unchanged. When the log keeps up, each piece goes out at once: nothing
 /// waits for a timer or a batch to fill.
 /// </summary>
 /// <remarks>
@@ -16,8 +17,9 @@ namespace Canvas.ChatApi.Generations;
 /// </remarks>
 internal sealed class DeltaAppender
 {
-    private readonly ConcurrentQueue<string> _pending = new();
+    private readonly ConcurrentQueue<Piece> _pending = new();
     private readonly StringBuilder _answer = new();
+    private readonly StringBuilder _reasoning = new();
     private readonly IGenerationBackplane _backplane;
     private readonly string _generationId;
     private readonly Action _onLost;
@@ -40,12 +42,14 @@ internal sealed class DeltaAppender
     /// <summary>Gets the text appended so far; final once <see cref="CompleteAsync"/> returned.</summary>
     public string Answer => _answer.ToString();
 
-    /// <summary>Queues text for the log.</summary>
-    public void Add(string text)
-    {
-        _pending.Enqueue(text);
-        Wake();
-    }
+    /// <summary>Gets the reasoning appended so far, or null when there was none; final once <see cref="CompleteAsync"/> returned.</summary>
+    public string? Reasoning => _reasoning.Length == 0 ? null : _reasoning.ToString();
+
+    /// <summary>Queues answer text for the log.</summary>
+    public void Add(string text) => Enqueue(new Piece(text, IsReasoning: false));
+
+    /// <summary>Queues reasoning for the log.</summary>
+    public void AddReasoning(string text) => Enqueue(new Piece(text, IsReasoning: true));
 
     /// <summary>Waits until all queued text is in the log; false when the generation was declared lost meanwhile.</summary>
     public Task<bool> CompleteAsync()
@@ -53,6 +57,12 @@ internal sealed class DeltaAppender
         _completed = true;
         Wake();
         return _appending;
+    }
+
+    private void Enqueue(Piece piece)
+    {
+        _pending.Enqueue(piece);
+        Wake();
     }
 
     private void Wake() => Interlocked.Exchange(ref _sleeping, null)?.TrySetResult();
@@ -91,19 +101,26 @@ internal sealed class DeltaAppender
             while (await WaitForTextAsync())
             {
                 batch.Clear();
-                while (_pending.TryDequeue(out var text))
+                _pending.TryPeek(out var first);
+                var reasoning = first.IsReasoning;
+
+                // Only pieces of the same kind merge; the next kind waits for the next event. One reader only, so a
+                // peeked piece is still there to dequeue.
+                while (_pending.TryPeek(out var next) && next.IsReasoning == reasoning && _pending.TryDequeue(out next))
                 {
-                    batch.Append(text);
+                    batch.Append(next.Text);
                 }
 
-                var delta = new DeltaEvent { GenerationId = _generationId, Seq = NextSeq, Text = batch.ToString() };
-                if (!await _backplane.AppendAsync(delta, CancellationToken.None))
+                GenerationEvent appended = reasoning
+                    ? new ReasoningEvent { GenerationId = _generationId, Seq = NextSeq, Text = batch.ToString() }
+                    : new DeltaEvent { GenerationId = _generationId, Seq = NextSeq, Text = batch.ToString() };
+                if (!await _backplane.AppendAsync(appended, CancellationToken.None))
                 {
                     _onLost();
                     return false;
                 }
 
-                _answer.Append(delta.Text);
+                (reasoning ? _reasoning : _answer).Append(batch);
                 NextSeq++;
             }
 
@@ -115,4 +132,7 @@ internal sealed class DeltaAppender
             throw;
         }
     }
+
+    /// <summary>A piece of text as the provider sent it.</summary>
+    private readonly record struct Piece(string Text, bool IsReasoning);
 }

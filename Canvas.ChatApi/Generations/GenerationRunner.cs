@@ -54,9 +54,18 @@ public sealed partial class GenerationRunner(
             return StartOutcome.NoSuchConversation;
         }
 
+        if (command.EditMessageId is { } editMessageId
+            && await ConversationEdit.CheckAsync(conversation, editMessageId, backplane, cancellationToken) is { } refusal)
+        {
+            return StartOutcome.Refused(refusal);
+        }
+
         var now = time.GetUtcNow();
         var userMessage = new ConversationMessage(ConversationMessage.UserRole, command.Message, now, command.Agent.Id, generationId);
-        if (!await conversations.AppendAsync(command.UserId, conversation.Id, userMessage, cancellationToken))
+        var written = command.EditMessageId is null
+            ? await conversations.AppendAsync(command.UserId, conversation.Id, userMessage, cancellationToken)
+            : await conversations.ReplaceFromAsync(command.UserId, conversation.Id, command.EditMessageId, userMessage, cancellationToken) == ConversationCut.Done;
+        if (!written)
         {
             return StartOutcome.NoSuchConversation;
         }
@@ -76,7 +85,7 @@ public sealed partial class GenerationRunner(
         };
         await backplane.AppendAsync(meta, stopping);
 
-        var history = ChatHistory.For(command.Agent, conversation.Messages, command.Message);
+        var history = ChatHistory.For(command.Agent, ConversationEdit.Earlier(conversation.Messages, command.EditMessageId), command.Message);
         var run = new RunningGeneration(command, meta, history, stopping);
         _running[generationId] = run;
         LogStarted(generationId, command.Agent.Id, command.Tier);
@@ -137,6 +146,7 @@ public sealed partial class GenerationRunner(
         var deltas = new DeltaAppender(backplane, generationId, run.Abandon);
         var started = Stopwatch.GetTimestamp();
         long? firstTokenMs = null;
+        long? firstReasoningMs = null;
         var finishReason = FinishReasons.Stop;
         GenerationUsage? usage = null;
         Exception? providerFailure = null;
@@ -149,10 +159,19 @@ public sealed partial class GenerationRunner(
             {
                 finishReason = ProviderUpdates.FinishReasonOf(update.FinishReason) ?? finishReason;
                 usage = ProviderUpdates.UsageOf(update) ?? usage;
-                if (update.Text is { Length: > 0 } text)
+                foreach (var content in update.Contents)
                 {
-                    firstTokenMs ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    deltas.Add(text);
+                    switch (content)
+                    {
+                        case TextContent { Text.Length: > 0 } text:
+                            firstTokenMs ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                            deltas.Add(text.Text);
+                            break;
+                        case TextReasoningContent { Text.Length: > 0 } reasoning:
+                            firstReasoningMs ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                            deltas.AddReasoning(reasoning.Text);
+                            break;
+                    }
                 }
             }
         }
@@ -185,12 +204,24 @@ public sealed partial class GenerationRunner(
             : ProviderFailure.ToErrorEvent(providerFailure, command.Agent.Provider, generationId, seq);
         if (providerFailure is not null)
         {
-            LogProviderFailed(providerFailure, generationId, failure!.Code);
+            // One line a person can scan; the stack (SDK frames mostly) only for whoever turns on Debug.
+            LogProviderFailed(generationId, command.Agent.Id, run.Meta.ConversationId, failure!.Code, providerFailure.GetType().Name);
+            LogProviderFailure(providerFailure, generationId);
         }
 
+        var totalMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var timings = new GenerationTimings(firstTokenMs, totalMs, (firstTokenMs ?? totalMs) - firstReasoningMs);
         var stored = new ConversationMessage(
             ConversationMessage.AssistantRole, deltas.Answer, time.GetUtcNow(), command.Agent.Id, generationId,
-            failure is null ? finishReason : FinishReasons.Error);
+            failure is null ? finishReason : FinishReasons.Error)
+        {
+            Transport = run.Meta.Transport,
+            Provider = run.Meta.Provider,
+            Model = run.Meta.Model,
+            Usage = usage,
+            Timings = timings,
+            Reasoning = deltas.Reasoning,
+        };
         // Stored before the terminal event, so a client that sees `done` finds the message in the conversation.
         await conversations.AppendAsync(command.UserId, run.Meta.ConversationId, stored, CancellationToken.None);
 
@@ -200,7 +231,7 @@ public sealed partial class GenerationRunner(
             Seq = seq,
             FinishReason = finishReason,
             Usage = usage,
-            Timings = new GenerationTimings(firstTokenMs, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds),
+            Timings = timings,
         };
         await backplane.AppendAsync(terminal, CancellationToken.None);
         LogEnded(generationId, terminal is DoneEvent done ? done.FinishReason : ((ErrorEvent)terminal).Code, seq);
@@ -251,8 +282,11 @@ public sealed partial class GenerationRunner(
     [LoggerMessage(2, LogLevel.Information, "Generation {GenerationId} ended: {Outcome} after {Events} events.")]
     private partial void LogEnded(string generationId, string outcome, long events);
 
-    [LoggerMessage(3, LogLevel.Warning, "Generation {GenerationId} failed upstream: {Code}.")]
-    private partial void LogProviderFailed(Exception exception, string generationId, string code);
+    [LoggerMessage(3, LogLevel.Warning, "Generation {GenerationId} of agent {AgentId} in conversation {ConversationId} failed upstream: {Code} ({ExceptionType}).")]
+    private partial void LogProviderFailed(string generationId, string agentId, string conversationId, string code, string exceptionType);
+
+    [LoggerMessage(8, LogLevel.Debug, "Generation {GenerationId}: the provider's failure.")]
+    private partial void LogProviderFailure(Exception exception, string generationId);
 
     [LoggerMessage(4, LogLevel.Warning, "Generation {GenerationId} was declared lost before seq {Seq}; its runner stops.")]
     private partial void LogDeclaredLost(string generationId, long seq);

@@ -18,6 +18,9 @@ public static class Ids
     /// <summary>The prefix of every replica id.</summary>
     public const string ReplicaPrefix = "r_";
 
+    /// <summary>The prefix of every message id.</summary>
+    public const string MessagePrefix = "m_";
+
     // 16 bytes (128 bits) encode to exactly 22 URL-safe base64 characters, without padding.
     private const int IdBytes = 16;
     private const int TicketBytes = 32;
@@ -30,6 +33,9 @@ public static class Ids
 
     /// <summary>Returns a new replica id: <c>r_</c> followed by 22 URL-safe random characters.</summary>
     public static string NewReplicaId() => ReplicaPrefix + RandomToken(IdBytes);
+
+    /// <summary>Returns a new message id: <c>m_</c> followed by 22 URL-safe random characters.</summary>
+    public static string NewMessageId() => MessagePrefix + RandomToken(IdBytes);
 
     /// <summary>Returns a new one-time WebSocket ticket: 32 random bytes as URL-safe base64 (43 characters).</summary>
     public static string NewTicket() => RandomToken(TicketBytes);

@@ -11,15 +11,21 @@ internal static class AgentChatClientsServiceCollectionExtensions
     {
         foreach (var provider in catalog.Providers)
         {
-            services.AddHttpClient(ProviderChatClientFactory.HttpClientName(provider.Name))
+            var http = services.AddHttpClient(ProviderChatClientFactory.HttpClientName(provider.Name))
                 .AddStreamingTimeouts(new StreamingTimeouts
                 {
                     FirstByte = provider.Options.FirstByteTimeout,
                     Idle = provider.Options.IdleTimeout,
-                })
-                // Inside the timeouts: the time to first byte bounds the retries and their waits too.
-                .AddHttpMessageHandler(sp => new ProviderRetryHandler(
-                    provider.Options.MaxRetries, provider.Options.MaxRetryDelay, sp.GetRequiredService<TimeProvider>()));
+                });
+            if (provider.Name == ProviderNames.Ollama)
+            {
+                // Outside the retries: it reads the body of the response the retries finally gave up on.
+                http.AddHttpMessageHandler(() => new OllamaErrorBodyHandler());
+            }
+
+            // Inside the timeouts: the time to first byte bounds the retries and their waits too.
+            http.AddHttpMessageHandler(sp => new ProviderRetryHandler(
+                provider.Options.MaxRetries, provider.Options.MaxRetryDelay, sp.GetRequiredService<TimeProvider>()));
         }
 
         foreach (var agent in catalog.Agents)

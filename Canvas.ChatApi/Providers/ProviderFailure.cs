@@ -1,7 +1,9 @@
 using System.ClientModel;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Anthropic.Exceptions;
+using Canvas.ChatApi.Agents;
 using Canvas.ChatApi.Generations;
 
 namespace Canvas.ChatApi.Providers;
@@ -10,7 +12,7 @@ namespace Canvas.ChatApi.Providers;
 /// Turns what a provider SDK threw into the <c>error</c> event a client can act on: a stable code, a message a
 /// person can read (never a key or a prompt), and whether retrying can help.
 /// </summary>
-internal static class ProviderFailure
+internal static partial class ProviderFailure
 {
     private const int MaxUpstreamMessageLength = 300;
 
@@ -39,8 +41,14 @@ internal static class ProviderFailure
 
         if (chain.Select(StatusOf).FirstOrDefault(status => status is not null) is { } status)
         {
-            var detail = Shorten(exception.Message);
+            var detail = Shorten(chain.Select(ProviderMessageOf).FirstOrDefault(message => message is not null) ?? exception.Message);
             var retryAfter = chain.Select(ProviderRetryAfter.Of).FirstOrDefault(wait => wait is not null);
+            if (provider == ProviderNames.Ollama && status == HttpStatusCode.NotFound && OllamaModelNotFound().Match(detail) is { Success: true } missing)
+            {
+                var model = missing.Groups["model"].Value;
+                return (ErrorCodes.UpstreamRejected, $"The model {model} is not pulled: run `ollama pull {model}`.", false, null);
+            }
+
             return status switch
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
@@ -85,6 +93,43 @@ internal static class ProviderFailure
         HttpRequestException { StatusCode: { } status } => status,
         _ => null,
     };
+
+    /// <summary>
+    /// The provider's own error message, where its SDK kept the body: OpenAI's <c>error.message</c>, Ollama's
+    /// <c>error</c> (through <see cref="OllamaErrorBodyHandler"/>). Anthropic's SDK puts its message in the exception's own.
+    /// </summary>
+    private static string? ProviderMessageOf(Exception exception) => exception switch
+    {
+        ProviderHttpException { ProviderMessage: { } message } => message,
+        ClientResultException openAI => OpenAIErrorMessage(openAI),
+        _ => null,
+    };
+
+    private static string? OpenAIErrorMessage(ClientResultException exception)
+    {
+        try
+        {
+            var body = exception.GetRawResponse()?.Content;
+            if (body is null || body.ToMemory().IsEmpty)
+            {
+                return null;
+            }
+
+            using var json = JsonDocument.Parse(body.ToMemory());
+            return json.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
+                    ? message.GetString()
+                    : null;
+        }
+        catch (Exception failure) when (failure is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    // Ollama's server/routes.go: fmt.Sprintf("model '%s' not found", req.Model); older servers add ", try pulling it first".
+    [GeneratedRegex("""^model ['"](?<model>[^'"]+)['"] not found""")]
+    private static partial Regex OllamaModelNotFound();
 
     private static string Shorten(string text) =>
         text.Length <= MaxUpstreamMessageLength ? text : string.Concat(text.AsSpan(0, MaxUpstreamMessageLength), "…");

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Canvas.ChatApi.Generations;
 using Canvas.Tests.Fakes;
 using Canvas.Tests.Infrastructure;
@@ -39,20 +41,71 @@ public sealed class ProviderTierTests : ChatApiTest
 
     [Theory]
     [MemberData(nameof(AllowedTiers))]
-    public async Task Answer_OverEachAllowedTier_IsStoredInTheConversation(string agentId, string tier)
+    public async Task Answer_OverEachAllowedTier_IsStoredInTheConversationWithItsIdTierProviderModelUsageAndTimings(string agentId, string tier)
     {
         // Arrange
-        using var client = Api.ClientFor("bob");
+        using var client = Api.ClientFor("dave");
 
         // Act
-        var events = await AskAsync("bob", agentId, tier);
-        var conversation = await ConversationAssertions.GetAsync(client, ((MetaEvent)events[0]).ConversationId);
+        var events = await AskAsync("dave", agentId, tier);
+        var meta = (MetaEvent)events[0];
+        var done = Assert.IsType<DoneEvent>(events[^1]);
+        var conversation = await ConversationAssertions.GetAsync(client, meta.ConversationId);
 
         // Assert
         Assert.Equal(["user", "assistant"], conversation.Messages.Select(m => m.Role));
         Assert.Equal("Count from 1 to 5", conversation.Messages[0].Text);
         Assert.Equal(ChatDriver.TextOf(events), conversation.Messages[1].Text);
         Assert.Equal(FinishReasons.Stop, conversation.Messages[1].FinishReason);
+        Assert.All(conversation.Messages, message => Assert.StartsWith("m_", message.Id));
+        Assert.True(conversation.Messages[0] is { Transport: null, Provider: null, Model: null, Usage: null, Timings: null, Reasoning: null });
+        var answer = conversation.Messages[1];
+        Assert.Equal(tier, answer.Transport);
+        Assert.Equal(meta.Provider, answer.Provider);
+        Assert.Equal(meta.Model, answer.Model);
+        Assert.Equal(done.Usage, answer.Usage);
+        Assert.Equal(done.Timings, answer.Timings);
+        Assert.Null(answer.Reasoning);
+    }
+
+    public static TheoryData<string, string> ReasoningTiers => new()
+    {
+        { "local", "sse" }, { "local", "rest" },
+        { "claude", "websocket" }, { "claude", "sse" }, { "claude", "rest" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReasoningTiers))]
+    public async Task Reasoning_OverEachAllowedTier_StreamsAsReasoningEventsApartFromTheExactAnswerAndIsStored(string agentId, string tier)
+    {
+        // Arrange
+        var (recording, expected) = agentId == "local"
+            ? ("chat_stream_thinking_cloud.ndjson", FixtureTranscript.Ollama("chat_stream_thinking_cloud.ndjson"))
+            : ("messages_stream_thinking.sse", FixtureTranscript.Anthropic("messages_stream_thinking.sse"));
+        Assert.NotEmpty(expected.Reasoning);
+        Environment.UpstreamOf(agentId).Enqueue(FakeResponse.Fixture(recording));
+        var userId = $"thinker-{agentId}-{tier}";
+        using var client = Api.ClientFor(userId);
+
+        // Act
+        var events = await AskAsync(userId, agentId, tier);
+        var conversation = await ConversationAssertions.GetAsync(client, ((MetaEvent)events[0]).ConversationId);
+        var snapshot = await client.GetFromJsonAsync<GenerationSnapshot>($"/api/generations/{events[0].GenerationId}", JsonSerializerOptions.Web);
+
+        // Assert
+        ChatDriver.AssertWellFormed(events);
+        Assert.Equal(expected.Text, ChatDriver.TextOf(events));
+        Assert.Equal(expected.Reasoning, string.Concat(events.OfType<ReasoningEvent>().Select(r => r.Text)));
+        // Both recordings think first, then answer.
+        Assert.True(events.FindLastIndex(e => e is ReasoningEvent) < events.FindIndex(e => e is DeltaEvent));
+        var done = Assert.IsType<DoneEvent>(events[^1]);
+        Assert.NotNull(done.Timings.ReasoningMs);
+        var answer = conversation.Messages[1];
+        Assert.Equal(expected.Text, answer.Text);
+        Assert.Equal(expected.Reasoning, answer.Reasoning);
+        Assert.Equal(done.Timings, answer.Timings);
+        Assert.Equal(expected.Reasoning, snapshot!.Reasoning);
+        Assert.Equal(expected.Text, snapshot.Text);
     }
 
     [Fact]
@@ -85,6 +138,7 @@ public sealed class ProviderTierTests : ChatApiTest
                 Assert.True(answer is not null, problem?.ToJsonString());
                 var replay = await ChatDriver.ReplayAsync(client, answer.GenerationId);
                 Assert.Equal(answer.Text, ChatDriver.TextOf(replay));
+                Assert.Equal(answer.Reasoning, replay.OfType<ReasoningEvent>().Select(r => r.Text).DefaultIfEmpty().Aggregate(string.Concat));
                 return replay;
         }
     }
