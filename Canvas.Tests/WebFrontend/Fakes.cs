@@ -66,6 +66,9 @@ internal sealed class RecordingCanvasApi : ICanvasApi
 
     public Task DeleteConversationAsync(string conversationId, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task<ConversationSummary?> RenameConversationAsync(string conversationId, string title, CancellationToken cancellationToken) =>
+        Task.FromResult<ConversationSummary?>(null);
+
     public Task<GenerationSnapshot?> GetGenerationAsync(string generationId, CancellationToken cancellationToken) => Task.FromResult<GenerationSnapshot?>(null);
 
     public Task CancelGenerationAsync(string generationId, CancellationToken cancellationToken)

@@ -54,6 +54,7 @@ public sealed class WebSocketChatTransport : IChatTransport, IAsyncDisposable
             AgentId = start.AgentId,
             ConversationId = start.ConversationId,
             Message = start.Message,
+            EditMessageId = start.EditMessageId,
             FallbackFrom = fallbackFrom?.ToWire(),
         };
         return ExchangeAsync(message, requestId, generationId: null, cancellationToken);
