@@ -16,6 +16,20 @@ public sealed class RenderThrottle(TimeSpan interval, TimeProvider time, Action 
     private long? _lastRender;
     private ITimer? _trailing;
 
+    /// <summary>
+    /// Gets the interval a page address asks for with <c>?renderEveryMs=N</c> (for measuring; 0 renders every token),
+    /// else <see cref="DefaultInterval"/>.
+    /// </summary>
+    /// <param name="address">The page's address.</param>
+    /// <returns>The interval.</returns>
+    public static TimeSpan IntervalFrom(string address)
+    {
+        const string Name = "renderEveryMs=";
+        var query = new Uri(address).Query.TrimStart('?').Split('&');
+        var value = query.FirstOrDefault(part => part.StartsWith(Name, StringComparison.Ordinal))?[Name.Length..];
+        return int.TryParse(value, out var milliseconds) && milliseconds >= 0 ? TimeSpan.FromMilliseconds(milliseconds) : DefaultInterval;
+    }
+
     /// <summary>Gets the shortest time between two renders.</summary>
     public TimeSpan Interval => interval;
 
