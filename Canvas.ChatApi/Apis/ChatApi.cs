@@ -43,7 +43,8 @@ public static class ChatApi
     {
         var scope = services.Telemetry.StartRequest("chat", Tiers.Sse, fallbackFrom);
         var (meta, error) = await services.StartAsync(
-            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Sse, idempotencyKey, cancellationToken);
+            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Sse, idempotencyKey,
+            request.EditMessageId, cancellationToken);
         if (meta is null)
         {
             scope.Dispose();
@@ -61,7 +62,8 @@ public static class ChatApi
     {
         using var scope = services.Telemetry.StartRequest("chat", Tiers.Rest, fallbackFrom);
         var (meta, error) = await services.StartAsync(
-            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Rest, idempotencyKey, cancellationToken);
+            scope, user.GetUserId(), request.AgentId, request.ConversationId, request.Message, Tiers.Rest, idempotencyKey,
+            request.EditMessageId, cancellationToken);
         if (meta is null)
         {
             return error!.ToProblem();

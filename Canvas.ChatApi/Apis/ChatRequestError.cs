@@ -12,6 +12,17 @@ public sealed record ChatRequestError(int Status, string Code, string Message)
     public static ChatRequestError NotFound(string what) =>
         new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"There is no {what} with that id.");
 
+    /// <summary>Why a start could not cut its conversation at <paramref name="editMessageId"/>.</summary>
+    public static ChatRequestError EditRefused(EditRefusal refusal, string editMessageId) => refusal switch
+    {
+        EditRefusal.NoSuchMessage => new(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest,
+            $"editMessageId '{editMessageId}' is not a message of this conversation."),
+        EditRefusal.NotAUserMessage => new(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest,
+            $"editMessageId '{editMessageId}' is an assistant message; name the user message to answer again."),
+        _ => new(StatusCodes.Status409Conflict, ErrorCodes.ConversationBusy,
+            "The conversation is still answering; stop or wait for that answer before editing or regenerating."),
+    };
+
     /// <summary>Gets the error as problem details, with the PROTOCOL error <c>code</c> as an extension.</summary>
     public ProblemHttpResult ToProblem(IDictionary<string, object?>? extensions = null)
     {

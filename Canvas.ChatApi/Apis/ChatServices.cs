@@ -26,9 +26,10 @@ public sealed class ChatServices(
     /// </summary>
     public async Task<(MetaEvent? Meta, ChatRequestError? Error)> StartAsync(
         ChatRequestScope scope, string userId, string? agentId, string? conversationId, string? message, string tier,
-        string? idempotencyKey, CancellationToken cancellationToken)
+        string? idempotencyKey, string? editMessageId, CancellationToken cancellationToken)
     {
         var (agent, error) = Validator.Validate(agentId, message, idempotencyKey, tier);
+        error ??= ChatStartValidator.ValidateEdit(editMessageId, conversationId);
         error ??= limiter.TryStart(userId);
         if (agent is null || error is not null)
         {
@@ -37,12 +38,15 @@ public sealed class ChatServices(
         }
 
         scope.SetAgent(agent);
-        var outcome = await Runner.StartAsync(new StartGeneration(userId, agent, conversationId, message!, tier, idempotencyKey), cancellationToken);
+        var outcome = await Runner.StartAsync(
+            new StartGeneration(userId, agent, conversationId, message!, tier, idempotencyKey, editMessageId), cancellationToken);
         if (outcome.Meta is not { } meta)
         {
-            var missing = ChatRequestError.NotFound("conversation");
-            scope.Refused(missing.Code);
-            return (null, missing);
+            var refused = outcome.EditRefused is { } refusal
+                ? ChatRequestError.EditRefused(refusal, editMessageId!)
+                : ChatRequestError.NotFound("conversation");
+            scope.Refused(refused.Code);
+            return (null, refused);
         }
 
         scope.SetGeneration(meta.GenerationId, meta.ConversationId);

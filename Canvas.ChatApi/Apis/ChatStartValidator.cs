@@ -8,6 +8,20 @@ namespace Canvas.ChatApi.Apis;
 public sealed class ChatStartValidator(AgentCatalog agents, IOptions<ChatLimitsOptions> limits)
 {
     private const int MaxIdempotencyKeyLength = 128;
+    private const int MaxMessageIdLength = 64;
+
+    /// <summary>Returns why <c>editMessageId</c> cannot be used as given, or null when it can (or is absent).</summary>
+    public static ChatRequestError? ValidateEdit(string? editMessageId, string? conversationId) => editMessageId switch
+    {
+        null => null,
+        _ when !editMessageId.StartsWith(Ids.MessagePrefix, StringComparison.Ordinal) || editMessageId.Length > MaxMessageIdLength =>
+            new(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, $"editMessageId '{Shorten(editMessageId)}' is not a message id (m_…)."),
+        _ when conversationId is null =>
+            new(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, "editMessageId needs the conversationId of its conversation."),
+        _ => null,
+    };
+
+    private static string Shorten(string text) => text.Length <= MaxMessageIdLength ? text : string.Concat(text.AsSpan(0, MaxMessageIdLength), "…");
 
     /// <summary>Returns the agent to ask, or why the request is refused.</summary>
     public (Agent? Agent, ChatRequestError? Error) Validate(string? agentId, string? message, string? idempotencyKey, string tier)

@@ -4,7 +4,11 @@ namespace Canvas.ChatApi.Apis;
 /// <param name="AgentId">The agent to ask.</param>
 /// <param name="ConversationId">The conversation to continue, or null to start one.</param>
 /// <param name="Message">The user's message.</param>
-public sealed record StartChatRequest(string? AgentId, string? ConversationId, string? Message);
+/// <param name="EditMessageId">
+/// A user message of the conversation to replace, with everything after it (regenerate, or edit and resend); null to
+/// append.
+/// </param>
+public sealed record StartChatRequest(string? AgentId, string? ConversationId, string? Message, string? EditMessageId = null);
 
 /// <summary>The REST tier's answer, returned whole when the generation is done.</summary>
 public sealed record ChatRestResponse(

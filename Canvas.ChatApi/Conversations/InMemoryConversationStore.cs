@@ -1,117 +1,211 @@
 using System.Collections.Concurrent;
 using Canvas.ChatApi.Generations;
+using Microsoft.Extensions.Options;
 
 namespace Canvas.ChatApi.Conversations;
 
 /// <summary>
 /// Conversations kept in this process's memory: the store of a single ChatApi instance without Redis. They do
-/// not survive a restart.
+/// not survive a restart. Each user keeps at most <see cref="ConversationOptions.MaxPerUser"/>, none older than
+/// <see cref="ConversationOptions.Retention"/>.
 /// </summary>
-/// <param name="timeProvider">The clock for <see cref="Conversation.CreatedAt"/> and <see cref="Conversation.UpdatedAt"/>.</param>
-public sealed class InMemoryConversationStore(TimeProvider timeProvider) : IConversationStore
+public sealed class InMemoryConversationStore : IConversationStore
 {
-    private readonly ConcurrentDictionary<string, OwnedConversation> conversations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Shelf> _shelves = new(StringComparer.Ordinal);
+    private readonly TimeProvider _timeProvider;
+    private readonly ConversationOptions _options;
+
+    /// <summary>Creates an empty store.</summary>
+    /// <param name="timeProvider">The clock for <see cref="Conversation.CreatedAt"/> and <see cref="Conversation.UpdatedAt"/>.</param>
+    /// <param name="options">The retention and the cap per user.</param>
+    public InMemoryConversationStore(TimeProvider timeProvider, IOptions<ConversationOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(options);
+        _timeProvider = timeProvider;
+        _options = options.Value;
+    }
 
     /// <inheritdoc/>
     public Task<Conversation> CreateAsync(string userId, string agentId, string title, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
         ArgumentException.ThrowIfNullOrEmpty(agentId);
         ArgumentNullException.ThrowIfNull(title);
-        var now = timeProvider.GetUtcNow();
+        var now = _timeProvider.GetUtcNow();
         var conversation = new Conversation(Ids.NewConversationId(), agentId, title, now, now, []);
-        conversations[conversation.Id] = new OwnedConversation(userId, conversation);
+        ShelfOf(userId).Add(conversation, now - _options.Retention, _options.MaxPerUser);
         return Task.FromResult(conversation);
     }
 
     /// <inheritdoc/>
-    public Task<Conversation?> GetAsync(string userId, string conversationId, CancellationToken cancellationToken) =>
-        Task.FromResult(FindOwned(userId, conversationId)?.Current);
+    public Task<Conversation?> GetAsync(string userId, string conversationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversationId);
+        return Task.FromResult(FindShelf(userId)?.Get(conversationId, Oldest()));
+    }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<ConversationSummary>> ListAsync(string userId, CancellationToken cancellationToken)
+    public Task<ConversationPage> ListAsync(string userId, ConversationQuery query, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        IReadOnlyList<ConversationSummary> summaries = conversations.Values
-            .Where(owned => owned.UserId == userId)
-            .Select(owned => owned.Current?.Summary)
-            .OfType<ConversationSummary>()
-            .OrderByDescending(summary => summary.UpdatedAt)
+        ArgumentNullException.ThrowIfNull(query);
+        var listed = (FindShelf(userId)?.All(Oldest()) ?? [])
+            .Select(conversation => conversation.Summary)
+            .Where(summary => query.Matches(summary.Title)
+                && (query.Before is not { } before || before.Precedes(summary.UpdatedAt.ToUnixTimeMilliseconds(), summary.Id)))
+            .OrderByDescending(summary => summary.UpdatedAt.ToUnixTimeMilliseconds())
             .ThenByDescending(summary => summary.Id, StringComparer.Ordinal)
+            .Take(query.Limit + 1)
             .ToList();
-        return Task.FromResult(summaries);
+        var page = listed.Take(query.Limit).ToList();
+        return Task.FromResult(new ConversationPage(page, listed.Count > query.Limit ? ConversationCursor.Of(page[^1]) : null));
     }
 
     /// <inheritdoc/>
     public Task<bool> DeleteAsync(string userId, string conversationId, CancellationToken cancellationToken)
     {
-        if (FindOwned(userId, conversationId) is not { } owned || !owned.TryDelete())
-        {
-            return Task.FromResult(false);
-        }
-
-        conversations.TryRemove(new KeyValuePair<string, OwnedConversation>(conversationId, owned));
-        return Task.FromResult(true);
+        ArgumentNullException.ThrowIfNull(conversationId);
+        return Task.FromResult(FindShelf(userId)?.Update(conversationId, Oldest(), _ => null) is not null);
     }
 
     /// <inheritdoc/>
     public Task<bool> AppendAsync(string userId, string conversationId, ConversationMessage message, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(conversationId);
         ArgumentNullException.ThrowIfNull(message);
-        var appended = FindOwned(userId, conversationId)?.TryAppend(message, timeProvider.GetUtcNow()) ?? false;
-        return Task.FromResult(appended);
+        var now = _timeProvider.GetUtcNow();
+        var withId = message with { Id = message.Id ?? Ids.NewMessageId() };
+        var appended = FindShelf(userId)?.Update(conversationId, Oldest(),
+            current => current with { UpdatedAt = now, Messages = [.. current.Messages, withId] });
+        return Task.FromResult(appended is not null);
     }
 
-    private OwnedConversation? FindOwned(string userId, string conversationId)
+    /// <inheritdoc/>
+    public Task<ConversationSummary?> RenameAsync(string userId, string conversationId, string title, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversationId);
+        ArgumentNullException.ThrowIfNull(title);
+        var renamed = FindShelf(userId)?.Update(conversationId, Oldest(), current => current with { Title = title });
+        return Task.FromResult(renamed?.Summary);
+    }
+
+    /// <inheritdoc/>
+    public Task<ConversationCut> ReplaceFromAsync(
+        string userId, string conversationId, string messageId, ConversationMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversationId);
+        ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentNullException.ThrowIfNull(message);
+        var now = _timeProvider.GetUtcNow();
+        var withId = message with { Id = message.Id ?? Ids.NewMessageId() };
+        var outcome = ConversationCut.NoSuchConversation;
+        FindShelf(userId)?.Update(conversationId, Oldest(), current =>
+        {
+            var index = current.Messages.ToList().FindIndex(m => m.Id == messageId);
+            outcome = index < 0 ? ConversationCut.NoSuchMessage
+                : current.Messages[index].Role != ConversationMessage.UserRole ? ConversationCut.NotAUserMessage
+                : ConversationCut.Done;
+            return outcome != ConversationCut.Done ? current : current with
+            {
+                AgentId = message.AgentId ?? current.AgentId,
+                UpdatedAt = now,
+                Messages = [.. current.Messages.Take(index), withId],
+            };
+        });
+        return Task.FromResult(outcome);
+    }
+
+    private DateTimeOffset Oldest() => _timeProvider.GetUtcNow() - _options.Retention;
+
+    private Shelf ShelfOf(string userId)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        ArgumentNullException.ThrowIfNull(conversationId);
-        return conversations.TryGetValue(conversationId, out var owned) && owned.UserId == userId ? owned : null;
+        return _shelves.GetOrAdd(userId, static _ => new Shelf());
     }
 
-    /// <summary>A conversation and its owner; appends and the delete are serialized so none is lost or resurrected.</summary>
-    private sealed class OwnedConversation(string userId, Conversation conversation)
+    private Shelf? FindShelf(string userId)
     {
-        private readonly Lock gate = new();
-        private Conversation? current = conversation;
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return _shelves.GetValueOrDefault(userId);
+    }
 
-        public string UserId => userId;
+    /// <summary>
+    /// One user's conversations. Every change is serialized under one lock, so no append is lost and a deleted
+    /// conversation is never resurrected; each change makes a new immutable snapshot, so readers holding the
+    /// previous one never see it change.
+    /// </summary>
+    private sealed class Shelf
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, Conversation> _conversations = new(StringComparer.Ordinal);
 
-        /// <summary>Gets the conversation as it is now; null once deleted.</summary>
-        public Conversation? Current
+        public void Add(Conversation conversation, DateTimeOffset oldest, int max)
         {
-            get
+            lock (_gate)
             {
-                lock (gate)
+                DropExpired(oldest);
+                _conversations[conversation.Id] = conversation;
+                while (_conversations.Count > max)
                 {
-                    return current;
+                    var leastRecent = _conversations.Values.MinBy(c => (c.UpdatedAt, c.Id), LeastRecentFirst.Instance)!;
+                    _conversations.Remove(leastRecent.Id);
                 }
             }
         }
 
-        public bool TryAppend(ConversationMessage message, DateTimeOffset now)
+        public Conversation? Get(string conversationId, DateTimeOffset oldest)
         {
-            lock (gate)
+            lock (_gate)
             {
-                if (current is null)
+                DropExpired(oldest);
+                return _conversations.GetValueOrDefault(conversationId);
+            }
+        }
+
+        public List<Conversation> All(DateTimeOffset oldest)
+        {
+            lock (_gate)
+            {
+                DropExpired(oldest);
+                return [.. _conversations.Values];
+            }
+        }
+
+        /// <summary>Replaces the conversation with what <paramref name="change"/> makes of it (null deletes it); returns what it was, or null when missing.</summary>
+        public Conversation? Update(string conversationId, DateTimeOffset oldest, Func<Conversation, Conversation?> change)
+        {
+            lock (_gate)
+            {
+                DropExpired(oldest);
+                if (!_conversations.TryGetValue(conversationId, out var current))
                 {
-                    return false;
+                    return null;
                 }
 
-                // A new immutable snapshot per append: readers holding the previous one never see it change.
-                current = current with { UpdatedAt = now, Messages = [.. current.Messages, message] };
-                return true;
+                if (change(current) is { } changed)
+                {
+                    _conversations[conversationId] = changed;
+                    return changed;
+                }
+
+                _conversations.Remove(conversationId);
+                return current;
             }
         }
 
-        public bool TryDelete()
+        private void DropExpired(DateTimeOffset oldest)
         {
-            lock (gate)
+            foreach (var expired in _conversations.Values.Where(c => c.UpdatedAt < oldest).Select(c => c.Id).ToList())
             {
-                var existed = current is not null;
-                current = null;
-                return existed;
+                _conversations.Remove(expired);
             }
         }
+    }
+
+    private sealed class LeastRecentFirst : IComparer<(DateTimeOffset UpdatedAt, string Id)>
+    {
+        public static readonly LeastRecentFirst Instance = new();
+
+        public int Compare((DateTimeOffset UpdatedAt, string Id) x, (DateTimeOffset UpdatedAt, string Id) y) =>
+            x.UpdatedAt != y.UpdatedAt ? x.UpdatedAt.CompareTo(y.UpdatedAt) : string.CompareOrdinal(x.Id, y.Id);
     }
 }

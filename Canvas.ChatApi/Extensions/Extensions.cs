@@ -1,6 +1,7 @@
 using Canvas.ChatApi.Agents;
 using Canvas.ChatApi.Apis;
 using Canvas.ChatApi.Auth;
+using Canvas.ChatApi.Conversations;
 using Canvas.ChatApi.Generations;
 using Canvas.ChatApi.Telemetry;
 using Microsoft.AspNetCore.Http.Json;
@@ -35,6 +36,11 @@ public static class Extensions
             .Validate(o => o.MaxMessageChars > 0 && o.MaxRequestBodyBytes > 0 && o.MaxWebSocketMessageBytes > 0 && o.StartsPerMinute > 0,
                 $"{ChatLimitsOptions.SectionName} limits must be positive.")
             .Validate(o => o.SseKeepAlive > TimeSpan.Zero, $"{ChatLimitsOptions.SectionName}:SseKeepAlive must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<ConversationOptions>()
+            .BindConfiguration(ConversationOptions.SectionName)
+            .Validate(o => o.Retention > TimeSpan.Zero && o.MaxPerUser > 0,
+                $"{ConversationOptions.SectionName}:Retention and :MaxPerUser must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ChatTelemetry>();
         services.AddSingleton<ChatStartValidator>();

@@ -13,6 +13,8 @@ public static class ErrorCodes
     public const string NotFound = "not_found";
     public const string Unauthorized = "unauthorized";
     public const string RateLimited = "rate_limited";
+    public const string TitleInvalid = "title_invalid";
+    public const string ConversationBusy = "conversation_busy";
     public const string UpstreamUnavailable = "upstream_unavailable";
     public const string UpstreamRateLimited = "upstream_rate_limited";
     public const string UpstreamTimeout = "upstream_timeout";

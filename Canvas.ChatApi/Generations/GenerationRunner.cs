@@ -55,9 +55,18 @@ public sealed partial class GenerationRunner(
             return StartOutcome.NoSuchConversation;
         }
 
+        if (command.EditMessageId is { } editMessageId
+            && await ConversationEdit.CheckAsync(conversation, editMessageId, backplane, cancellationToken) is { } refusal)
+        {
+            return StartOutcome.Refused(refusal);
+        }
+
         var now = time.GetUtcNow();
         var userMessage = new ConversationMessage(ConversationMessage.UserRole, command.Message, now, command.Agent.Id, generationId);
-        if (!await conversations.AppendAsync(command.UserId, conversation.Id, userMessage, cancellationToken))
+        var written = command.EditMessageId is null
+            ? await conversations.AppendAsync(command.UserId, conversation.Id, userMessage, cancellationToken)
+            : await conversations.ReplaceFromAsync(command.UserId, conversation.Id, command.EditMessageId, userMessage, cancellationToken) == ConversationCut.Done;
+        if (!written)
         {
             return StartOutcome.NoSuchConversation;
         }
@@ -77,7 +86,7 @@ public sealed partial class GenerationRunner(
         };
         await backplane.AppendAsync(meta, stopping);
 
-        var history = ChatHistory.For(command.Agent, conversation.Messages, command.Message);
+        var history = ChatHistory.For(command.Agent, ConversationEdit.Earlier(conversation.Messages, command.EditMessageId), command.Message);
         var run = new RunningGeneration(command, meta, history, stopping);
         _running[generationId] = run;
         LogStarted(generationId, command.Agent.Id, command.Tier);
@@ -197,9 +206,17 @@ public sealed partial class GenerationRunner(
             LogProviderFailed(providerFailure, generationId, failure!.Code);
         }
 
+        var timings = new GenerationTimings(firstTokenMs, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         var stored = new ConversationMessage(
             ConversationMessage.AssistantRole, deltas.Answer, time.GetUtcNow(), command.Agent.Id, generationId,
-            failure is null ? finishReason : FinishReasons.Error);
+            failure is null ? finishReason : FinishReasons.Error)
+        {
+            Transport = run.Meta.Transport,
+            Provider = run.Meta.Provider,
+            Model = run.Meta.Model,
+            Usage = usage,
+            Timings = timings,
+        };
         // Stored before the terminal event, so a client that sees `done` finds the message in the conversation.
         await conversations.AppendAsync(command.UserId, run.Meta.ConversationId, stored, CancellationToken.None);
 
@@ -209,7 +226,7 @@ public sealed partial class GenerationRunner(
             Seq = seq,
             FinishReason = finishReason,
             Usage = usage,
-            Timings = new GenerationTimings(firstTokenMs, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds),
+            Timings = timings,
         };
         await backplane.AppendAsync(terminal, CancellationToken.None);
         LogEnded(generationId, terminal is DoneEvent done ? done.FinishReason : ((ErrorEvent)terminal).Code, seq);

@@ -15,6 +15,9 @@ public static class Ids
     /// <summary>The prefix of every generation id.</summary>
     public const string GenerationPrefix = "g_";
 
+    /// <summary>The prefix of every message id.</summary>
+    public const string MessagePrefix = "m_";
+
     // 16 bytes (128 bits) encode to exactly 22 URL-safe base64 characters, without padding.
     private const int IdBytes = 16;
     private const int TicketBytes = 32;
@@ -24,6 +27,9 @@ public static class Ids
 
     /// <summary>Returns a new generation id: <c>g_</c> followed by 22 URL-safe random characters.</summary>
     public static string NewGenerationId() => GenerationPrefix + RandomToken(IdBytes);
+
+    /// <summary>Returns a new message id: <c>m_</c> followed by 22 URL-safe random characters.</summary>
+    public static string NewMessageId() => MessagePrefix + RandomToken(IdBytes);
 
     /// <summary>Returns a new one-time WebSocket ticket: 32 random bytes as URL-safe base64 (43 characters).</summary>
     public static string NewTicket() => RandomToken(TicketBytes);

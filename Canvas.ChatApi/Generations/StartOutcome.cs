@@ -3,8 +3,10 @@ namespace Canvas.ChatApi.Generations;
 /// <summary>What starting a generation gave: its <c>meta</c>, or the reason it did not start.</summary>
 /// <param name="Meta">The generation's first event, when it started.</param>
 /// <param name="ConversationMissing">True when the conversation is missing or not the user's.</param>
-public sealed record StartOutcome(MetaEvent? Meta, bool ConversationMissing)
+/// <param name="EditRefused">Why the conversation could not be cut at the start's <c>editMessageId</c>, when it could not.</param>
+public sealed record StartOutcome(MetaEvent? Meta, bool ConversationMissing, EditRefusal? EditRefused = null)
 {
     public static StartOutcome Started(MetaEvent meta) => new(meta, false);
+    public static StartOutcome Refused(EditRefusal refusal) => new(null, false, refusal);
     public static readonly StartOutcome NoSuchConversation = new(null, true);
 }

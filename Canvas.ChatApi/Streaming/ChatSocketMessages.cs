@@ -15,7 +15,8 @@ public sealed record ChatSocketRequest(
     string? FallbackFrom = null,
     string? GenerationId = null,
     long? AfterSeq = null,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null,
+    string? EditMessageId = null);
 
 /// <summary>The server's answer to a refused WebSocket request; the socket stays open.</summary>
 public sealed record ChatSocketRefusal(

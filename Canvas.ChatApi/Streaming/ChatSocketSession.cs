@@ -136,7 +136,7 @@ internal sealed partial class ChatSocketSession
         try
         {
             var (meta, error) = await _services.StartAsync(
-                scope, _userId, request.AgentId, request.ConversationId, request.Message, Tiers.WebSocket, request.IdempotencyKey, _closing.Token);
+                scope, _userId, request.AgentId, request.ConversationId, request.Message, Tiers.WebSocket, request.IdempotencyKey, request.EditMessageId, _closing.Token);
             if (meta is null)
             {
                 scope.Dispose();

@@ -39,20 +39,31 @@ public sealed class ProviderTierTests : ChatApiTest
 
     [Theory]
     [MemberData(nameof(AllowedTiers))]
-    public async Task Answer_OverEachAllowedTier_IsStoredInTheConversation(string agentId, string tier)
+    public async Task Answer_OverEachAllowedTier_IsStoredInTheConversationWithItsIdTierProviderModelUsageAndTimings(string agentId, string tier)
     {
         // Arrange
-        using var client = Api.ClientFor("bob");
+        using var client = Api.ClientFor("dave");
 
         // Act
-        var events = await AskAsync("bob", agentId, tier);
-        var conversation = await ConversationAssertions.GetAsync(client, ((MetaEvent)events[0]).ConversationId);
+        var events = await AskAsync("dave", agentId, tier);
+        var meta = (MetaEvent)events[0];
+        var done = Assert.IsType<DoneEvent>(events[^1]);
+        var conversation = await ConversationAssertions.GetAsync(client, meta.ConversationId);
 
         // Assert
         Assert.Equal(["user", "assistant"], conversation.Messages.Select(m => m.Role));
         Assert.Equal("Count from 1 to 5", conversation.Messages[0].Text);
         Assert.Equal(ChatDriver.TextOf(events), conversation.Messages[1].Text);
         Assert.Equal(FinishReasons.Stop, conversation.Messages[1].FinishReason);
+        Assert.All(conversation.Messages, message => Assert.StartsWith("m_", message.Id));
+        Assert.True(conversation.Messages[0] is { Transport: null, Provider: null, Model: null, Usage: null, Timings: null, Reasoning: null });
+        var answer = conversation.Messages[1];
+        Assert.Equal(tier, answer.Transport);
+        Assert.Equal(meta.Provider, answer.Provider);
+        Assert.Equal(meta.Model, answer.Model);
+        Assert.Equal(done.Usage, answer.Usage);
+        Assert.Equal(done.Timings, answer.Timings);
+        Assert.Null(answer.Reasoning);
     }
 
     [Fact]

@@ -20,11 +20,22 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     /// <summary>Gets the store under test.</summary>
     protected IConversationStore Store { get; private set; } = null!;
 
+    /// <summary>Gets the options the store is built with; a test class may change them before its tests run.</summary>
+    protected virtual ConversationOptions Options { get; } = new();
+
     /// <summary>Creates a store over storage of its own that reads time from <paramref name="clock"/>.</summary>
-    protected abstract Task<IConversationStore> CreateStoreAsync(TimeProvider clock);
+    protected abstract Task<IConversationStore> CreateStoreAsync(TimeProvider clock, ConversationOptions options);
 
     /// <inheritdoc/>
-    public async Task InitializeAsync() => Store = await CreateStoreAsync(Clock);
+    public async Task InitializeAsync() => Store = await CreateStoreAsync(Clock, Options);
+
+    /// <summary>Lists everything the user has, in one page.</summary>
+    protected async Task<IReadOnlyList<ConversationSummary>> ListAllAsync(string userId) =>
+        (await Store.ListAsync(userId, ConversationQuery.First(1000), CancellationToken.None).WaitAsync(Bound)).Items;
+
+    /// <summary>The messages as they were appended, before the store gave them ids.</summary>
+    protected static IEnumerable<ConversationMessage> WithoutIds(IEnumerable<ConversationMessage> messages) =>
+        messages.Select(message => message with { Id = null });
 
     /// <inheritdoc/>
     public abstract Task DisposeAsync();
@@ -82,7 +93,9 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         Assert.True(questionAppended);
         Assert.True(answerAppended);
         Assert.NotNull(found);
-        Assert.Equal([question, answer], found.Messages);
+        Assert.Equal([question, answer], WithoutIds(found.Messages));
+        Assert.All(found.Messages, message => Assert.Matches("^m_[A-Za-z0-9_-]{22}$", message.Id));
+        Assert.NotEqual(found.Messages[0].Id, found.Messages[1].Id);
         Assert.Equal(created.CreatedAt, found.CreatedAt);
         Assert.Equal(Clock.GetUtcNow(), found.UpdatedAt);
     }
@@ -104,7 +117,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         Assert.NotNull(found);
         Assert.Empty(found.Messages);
         Assert.Equal(created.UpdatedAt, found.UpdatedAt);
-        Assert.Empty(await Store.ListAsync(Stranger, CancellationToken.None).WaitAsync(Bound));
+        Assert.Empty(await ListAllAsync(Stranger));
     }
 
     [Fact]
@@ -118,7 +131,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
 
         // Assert
         Assert.False(appended);
-        Assert.Empty(await Store.ListAsync(Owner, CancellationToken.None).WaitAsync(Bound));
+        Assert.Empty(await ListAllAsync(Owner));
     }
 
     [Fact]
@@ -137,7 +150,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         await Store.AppendAsync(Owner, first.Id, message, CancellationToken.None).WaitAsync(Bound);
 
         // Act
-        var listed = await Store.ListAsync(Owner, CancellationToken.None).WaitAsync(Bound);
+        var listed = await ListAllAsync(Owner);
 
         // Assert
         Assert.Equal([first.Id, third.Id, second.Id], listed.Select(summary => summary.Id));
@@ -159,7 +172,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         // Assert
         Assert.True(wasDeleted);
         Assert.Null(await Store.GetAsync(Owner, deleted.Id, CancellationToken.None).WaitAsync(Bound));
-        Assert.Equal([kept.Id], (await Store.ListAsync(Owner, CancellationToken.None).WaitAsync(Bound)).Select(s => s.Id));
+        Assert.Equal([kept.Id], (await ListAllAsync(Owner)).Select(s => s.Id));
         Assert.False(await Store.AppendAsync(Owner, deleted.Id, message, CancellationToken.None).WaitAsync(Bound));
         Assert.False(await Store.DeleteAsync(Owner, deleted.Id, CancellationToken.None).WaitAsync(Bound));
     }
@@ -176,6 +189,183 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         // Assert
         Assert.False(deleted);
         Assert.NotNull(await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound));
-        Assert.Single(await Store.ListAsync(Owner, CancellationToken.None).WaitAsync(Bound));
+        Assert.Single(await ListAllAsync(Owner));
+    }
+
+    [Fact]
+    public async Task ListAsync_PageByPage_ReturnsEveryConversationOnceInOrderThenNoCursor()
+    {
+        // Arrange: seven conversations, three of them created in the same millisecond.
+        var created = new List<Conversation>();
+        for (var i = 0; i < 7; i++)
+        {
+            created.Add(await Store.CreateAsync(Owner, "agent-1", $"Chat {i}", CancellationToken.None).WaitAsync(Bound));
+            if (i is not (2 or 3))
+            {
+                Clock.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        var expected = created
+            .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id, StringComparer.Ordinal).Select(c => c.Id).ToList();
+
+        // Act
+        var pages = new List<ConversationPage>();
+        ConversationCursor? before = null;
+        do
+        {
+            var page = await Store.ListAsync(Owner, new ConversationQuery(2, before), CancellationToken.None).WaitAsync(Bound);
+            pages.Add(page);
+            before = page.Next;
+        }
+        while (before is not null && pages.Count < 10);
+
+        // Assert
+        Assert.Equal([2, 2, 2, 1], pages.Select(page => page.Items.Count));
+        Assert.Equal(expected, pages.SelectMany(page => page.Items).Select(summary => summary.Id));
+        Assert.Null(pages[^1].Next);
+    }
+
+    [Fact]
+    public async Task ListAsync_WithSearch_ReturnsOnlyTitlesContainingItIgnoringCaseAndPagesThem()
+    {
+        // Arrange
+        var soup = await Store.CreateAsync(Owner, "agent-1", "Tomato SOUP recipe", CancellationToken.None).WaitAsync(Bound);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await Store.CreateAsync(Owner, "agent-1", "Train times", CancellationToken.None).WaitAsync(Bound);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var moreSoup = await Store.CreateAsync(Owner, "agent-1", "Soupe à l'oignon", CancellationToken.None).WaitAsync(Bound);
+        await Store.CreateAsync(Stranger, "agent-1", "Stranger's soup", CancellationToken.None).WaitAsync(Bound);
+
+        // Act
+        var first = await Store.ListAsync(Owner, new ConversationQuery(1, Search: "soup"), CancellationToken.None).WaitAsync(Bound);
+        var second = await Store.ListAsync(Owner, new ConversationQuery(1, first.Next, "soup"), CancellationToken.None).WaitAsync(Bound);
+
+        // Assert
+        Assert.Equal([moreSoup.Id], first.Items.Select(s => s.Id));
+        Assert.Equal([soup.Id], second.Items.Select(s => s.Id));
+        Assert.Null(second.Next);
+    }
+
+    [Fact]
+    public async Task ListAsync_WhileTheLastUserMessageIsUnanswered_NamesItsActiveGeneration()
+    {
+        // Arrange
+        var created = await Store.CreateAsync(Owner, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
+        var generationId = Ids.NewGenerationId();
+        var question = new ConversationMessage(ConversationMessage.UserRole, "Hi", Clock.GetUtcNow(), "agent-1", generationId);
+        var answer = new ConversationMessage(ConversationMessage.AssistantRole, "Hello", Clock.GetUtcNow(), "agent-1", generationId, FinishReasons.Stop);
+
+        // Act
+        var idle = (await ListAllAsync(Owner)).Single();
+        await Store.AppendAsync(Owner, created.Id, question, CancellationToken.None).WaitAsync(Bound);
+        var answering = (await ListAllAsync(Owner)).Single();
+        await Store.AppendAsync(Owner, created.Id, answer, CancellationToken.None).WaitAsync(Bound);
+        var answered = (await ListAllAsync(Owner)).Single();
+
+        // Assert
+        Assert.Null(idle.ActiveGenerationId);
+        Assert.Equal(generationId, answering.ActiveGenerationId);
+        Assert.Null(answered.ActiveGenerationId);
+    }
+
+    [Fact]
+    public async Task RenameAsync_OwnConversation_ChangesTheTitleButNotTheOrder()
+    {
+        // Arrange
+        var older = await Store.CreateAsync(Owner, "agent-1", "Older", CancellationToken.None).WaitAsync(Bound);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var newer = await Store.CreateAsync(Owner, "agent-1", "Newer", CancellationToken.None).WaitAsync(Bound);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+
+        // Act
+        var renamed = await Store.RenameAsync(Owner, older.Id, "Renamed ✨", CancellationToken.None).WaitAsync(Bound);
+        var byStranger = await Store.RenameAsync(Stranger, newer.Id, "Mine now", CancellationToken.None).WaitAsync(Bound);
+        var missing = await Store.RenameAsync(Owner, Ids.NewConversationId(), "Nothing", CancellationToken.None).WaitAsync(Bound);
+
+        // Assert
+        Assert.Equal(older.Summary with { Title = "Renamed ✨" }, renamed);
+        Assert.Null(byStranger);
+        Assert.Null(missing);
+        Assert.Equal([newer.Summary, older.Summary with { Title = "Renamed ✨" }], await ListAllAsync(Owner));
+    }
+
+    [Fact]
+    public async Task ReplaceFromAsync_AUserMessage_CutsItAndWhatFollowsAppendsTheNewOneAndTakesItsAgent()
+    {
+        // Arrange
+        var created = await Store.CreateAsync(Owner, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
+        foreach (var (role, text) in new[] { ("user", "one"), ("assistant", "1"), ("user", "two"), ("assistant", "2") })
+        {
+            await Store.AppendAsync(Owner, created.Id, new ConversationMessage(role, text, Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
+        }
+
+        var before = (await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound))!;
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        var edited = new ConversationMessage(ConversationMessage.UserRole, "two, again", Clock.GetUtcNow(), "agent-2", Ids.NewGenerationId());
+
+        // Act
+        var cut = await Store.ReplaceFromAsync(Owner, created.Id, before.Messages[2].Id!, edited, CancellationToken.None).WaitAsync(Bound);
+        var after = (await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound))!;
+
+        // Assert
+        Assert.Equal(ConversationCut.Done, cut);
+        Assert.Equal(["one", "1", "two, again"], after.Messages.Select(m => m.Text));
+        Assert.Equal(before.Messages.Take(2), after.Messages.Take(2));
+        Assert.NotEqual(before.Messages[2].Id, after.Messages[2].Id);
+        Assert.Equal("agent-2", after.AgentId);
+        Assert.Equal(Clock.GetUtcNow(), after.UpdatedAt);
+        Assert.Equal(edited.GenerationId, after.ActiveGenerationId);
+    }
+
+    [Fact]
+    public async Task ReplaceFromAsync_TheFirstMessage_LeavesOnlyTheNewOne()
+    {
+        // Arrange
+        var created = await Store.CreateAsync(Owner, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
+        await Store.AppendAsync(Owner, created.Id, new ConversationMessage("user", "first", Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
+        await Store.AppendAsync(Owner, created.Id, new ConversationMessage("assistant", "answer", Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
+        var first = (await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound))!.Messages[0];
+        var edited = new ConversationMessage(ConversationMessage.UserRole, "first, again", Clock.GetUtcNow(), "agent-1");
+
+        // Act
+        var cut = await Store.ReplaceFromAsync(Owner, created.Id, first.Id!, edited, CancellationToken.None).WaitAsync(Bound);
+
+        // Assert
+        Assert.Equal(ConversationCut.Done, cut);
+        Assert.Equal(["first, again"], (await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound))!.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task ReplaceFromAsync_UnknownOrAssistantMessageOrStranger_IsRefusedAndWritesNothing()
+    {
+        // Arrange
+        var created = await Store.CreateAsync(Owner, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
+        await Store.AppendAsync(Owner, created.Id, new ConversationMessage("user", "q", Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
+        await Store.AppendAsync(Owner, created.Id, new ConversationMessage("assistant", "a", Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
+        var before = (await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound))!;
+        var edited = new ConversationMessage(ConversationMessage.UserRole, "edited", Clock.GetUtcNow(), "agent-2");
+
+        // Act
+        var unknown = await Store.ReplaceFromAsync(Owner, created.Id, Ids.NewMessageId(), edited, CancellationToken.None).WaitAsync(Bound);
+        var assistant = await Store.ReplaceFromAsync(Owner, created.Id, before.Messages[1].Id!, edited, CancellationToken.None).WaitAsync(Bound);
+        var stranger = await Store.ReplaceFromAsync(Stranger, created.Id, before.Messages[0].Id!, edited, CancellationToken.None).WaitAsync(Bound);
+
+        // Assert
+        Assert.Equal(ConversationCut.NoSuchMessage, unknown);
+        Assert.Equal(ConversationCut.NotAUserMessage, assistant);
+        Assert.Equal(ConversationCut.NoSuchConversation, stranger);
+        Assert.Equal(before, (await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound))!, ConversationComparer.Instance);
+    }
+
+    /// <summary>Compares conversations by value, messages included.</summary>
+    private sealed class ConversationComparer : IEqualityComparer<Conversation>
+    {
+        public static readonly ConversationComparer Instance = new();
+
+        public bool Equals(Conversation? x, Conversation? y) =>
+            x is not null && y is not null && x.Summary == y.Summary && x.Messages.SequenceEqual(y.Messages);
+
+        public int GetHashCode(Conversation obj) => obj.Id.GetHashCode(StringComparison.Ordinal);
     }
 }

@@ -12,11 +12,11 @@ public static class ChatDriver
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     public static async Task<List<GenerationEvent>> AskOverSseAsync(HttpClient client, string agentId, string message,
-        string? conversationId = null, string? fallbackFrom = null, string? idempotencyKey = null)
+        string? conversationId = null, string? fallbackFrom = null, string? idempotencyKey = null, string? editMessageId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse")
         {
-            Content = JsonContent.Create(new { agentId, conversationId, message }),
+            Content = JsonContent.Create(new { agentId, conversationId, message, editMessageId }),
         };
         if (idempotencyKey is not null)
         {
@@ -34,27 +34,27 @@ public static class ChatDriver
     }
 
     public static async Task<List<GenerationEvent>> AskOverWebSocketAsync(ChatApiHost host, string userId, string agentId,
-        string message, string? conversationId = null, string? fallbackFrom = null)
+        string message, string? conversationId = null, string? fallbackFrom = null, string? editMessageId = null)
     {
         await using var socket = await ChatSocketClient.ConnectAsync(host.WebSocketUri(), TestTokens.For(userId));
-        return await AskOverWebSocketAsync(socket, agentId, message, conversationId, fallbackFrom);
+        return await AskOverWebSocketAsync(socket, agentId, message, conversationId, fallbackFrom, editMessageId);
     }
 
     /// <summary>Starts one answer on an open socket and receives it up to its terminal event.</summary>
     public static async Task<List<GenerationEvent>> AskOverWebSocketAsync(ChatSocketClient socket, string agentId, string message,
-        string? conversationId = null, string? fallbackFrom = null)
+        string? conversationId = null, string? fallbackFrom = null, string? editMessageId = null)
     {
-        await socket.SendAsync(new { type = "start", requestId = "r1", agentId, conversationId, message, fallbackFrom });
+        await socket.SendAsync(new { type = "start", requestId = "r1", agentId, conversationId, message, fallbackFrom, editMessageId });
         var messages = await socket.ReceiveUntilTerminalAsync().WaitAsync(Bound);
         return messages.Select(ToEvent).ToList();
     }
 
     public static async Task<(ChatRestResponse? Answer, JsonObject? Problem)> AskOverRestAsync(HttpClient client, string agentId,
-        string message, string? conversationId = null, string? fallbackFrom = null)
+        string message, string? conversationId = null, string? fallbackFrom = null, string? editMessageId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat")
         {
-            Content = JsonContent.Create(new { agentId, conversationId, message }),
+            Content = JsonContent.Create(new { agentId, conversationId, message, editMessageId }),
         };
         if (fallbackFrom is not null)
         {
