@@ -86,10 +86,10 @@ public sealed class ChatPage(IPage page)
     }
 
     /// <summary>Waits until <paramref name="count"/> answers are shown and the last one has finished streaming.</summary>
-    public async Task WaitForAnswerAsync(int count = 1)
+    public async Task WaitForAnswerAsync(int count = 1, float timeoutMs = 30_000)
     {
         await Expect(Answers).ToHaveCountAsync(count);
-        await Expect(LastAnswer).ToHaveAttributeAsync("data-streaming", "false", new() { Timeout = 30_000 });
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-streaming", "false", new() { Timeout = timeoutMs });
     }
 
     /// <summary>Gets the text the user sees in an answer (the rendered Markdown's text content).</summary>

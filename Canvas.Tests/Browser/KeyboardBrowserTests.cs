@@ -58,11 +58,11 @@ public sealed class KeyboardBrowserTests(ChromiumFixture chromium, RedisServerFi
             reached.Add(focused);
         }
 
-        // Assert
+        // Assert: every control (the agent is locked in an open conversation, and Send is off while the box is empty)
         Assert.Equal("message-input", await chat.FocusedAsync());
         var expected = screenName == "phone"
-            ? new[] { "drawer-toggle", "toolbar-new-chat", "agent-select", "theme-toggle", "copy-message", "send-button" }
-            : new[] { "new-conversation", "conversation-search", "rename-conversation", "delete-conversation", "agent-select", "theme-toggle", "copy-message" };
+            ? new[] { "drawer-toggle", "toolbar-new-chat", "theme-toggle", "connection-button", "copy-message", "regenerate", "regenerate-with" }
+            : new[] { "new-conversation", "conversation-search", "rename-conversation", "delete-conversation", "theme-toggle", "connection-button", "copy-message", "regenerate", "regenerate-with" };
         Assert.All(expected, control => Assert.Contains(control, reached));
         var unlabelled = await chat.Page.EvaluateAsync<string[]>(
             "() => [...document.querySelectorAll('button')].filter(b => b.checkVisibility() && !(b.getAttribute('aria-label') || b.textContent.trim().match(/[A-Za-z]/))).map(b => b.outerHTML)");

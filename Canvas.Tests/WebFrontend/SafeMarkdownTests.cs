@@ -11,7 +11,7 @@ public sealed class SafeMarkdownTests : BunitContext
     private IRenderedComponent<MessageItem> RenderAnswer(string markdown) =>
         Render<MessageItem>(parameters => parameters
             .Add(p => p.Message, new MessageView("assistant", markdown))
-            .Add(p => p.Actions, new MessageActionHandlers([], _ => false, (_, _) => Task.CompletedTask, (_, _) => Task.CompletedTask, (_, _) => Task.CompletedTask)));
+            .Add(p => p.Actions, NoActions.For()));
 
     [Fact]
     public void Render_ScriptTag_IsShownAsTextNotElement()
