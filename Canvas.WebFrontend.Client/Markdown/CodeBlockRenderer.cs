@@ -18,7 +18,7 @@ internal sealed class CodeBlockRenderer : HtmlObjectRenderer<CodeBlock>
         renderer.EnsureLine();
         renderer.Write("<div class=\"code-block\" data-testid=\"code-block\"><div class=\"code-head\"><span class=\"code-language\" data-testid=\"code-language\">");
         renderer.WriteEscape(string.IsNullOrEmpty(language) ? "text" : language);
-        renderer.Write("</span><button type=\"button\" class=\"code-copy\" data-testid=\"copy-code\" aria-label=\"Copy the code\">Copy</button></div><pre><code");
+        renderer.Write("</span><button type=\"button\" class=\"code-copy\" data-testid=\"copy-code\" aria-label=\"Copy the code\">Copy</button></div><pre tabindex=\"0\"><code");
         if (!string.IsNullOrEmpty(language))
         {
             renderer.Write(" class=\"language-").WriteEscape(language).Write('"');

@@ -57,6 +57,12 @@ public static class SafeMarkdown
             }
         }
 
+        // A table wider than a phone scrolls inside the answer; keyboard users must be able to scroll it too.
+        foreach (var table in document.Descendants<Markdig.Extensions.Tables.Table>())
+        {
+            table.GetAttributes().AddPropertyIfNotExist("tabindex", "0");
+        }
+
         using var writer = new StringWriter();
         var renderer = new HtmlRenderer(writer);
         Pipeline.Setup(renderer);
