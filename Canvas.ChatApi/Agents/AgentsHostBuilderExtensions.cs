@@ -1,4 +1,5 @@
 using Canvas.ChatApi.Providers;
+using Microsoft.Extensions.Http.Resilience;
 
 namespace Canvas.ChatApi.Agents;
 
@@ -14,6 +15,18 @@ internal static class AgentsHostBuilderExtensions
 
         builder.Services.AddSingleton(catalog);
         builder.Services.AddHostedService<AgentCatalogLog>();
+        builder.Services.AddOptions<AgentCheckOptions>()
+            .BindConfiguration(AgentCheckOptions.SectionName)
+            .Validate(o => o.Interval > TimeSpan.Zero && o.Timeout > TimeSpan.Zero,
+                $"{AgentCheckOptions.SectionName}:Interval and :Timeout must be positive.")
+            .ValidateOnStart();
+        // A check that fails is simply reported; the next one comes at the next interval, so retries would only delay it.
+#pragma warning disable EXTEXP0001 // Experimental, but the documented way to opt one client out of ConfigureHttpClientDefaults.
+        builder.Services.AddHttpClient(ProviderProbe.HttpClientName).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.Services.AddSingleton<ProviderProbe>();
+        builder.Services.AddSingleton<AgentReachability>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentReachability>());
         builder.Services.AddAgentChatClients(catalog);
         return builder;
     }

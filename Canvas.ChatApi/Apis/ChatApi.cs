@@ -70,6 +70,7 @@ public static class ChatApi
         }
 
         var text = new StringBuilder();
+        StringBuilder? reasoning = null;
         await foreach (var generationEvent in services.Backplane.ReadAsync(meta.GenerationId, afterSeq: -1, cancellationToken))
         {
             scope.OnDelivered(generationEvent);
@@ -78,8 +79,12 @@ public static class ChatApi
                 case DeltaEvent delta:
                     text.Append(delta.Text);
                     break;
+                case ReasoningEvent thought:
+                    (reasoning ??= new StringBuilder()).Append(thought.Text);
+                    break;
                 case DoneEvent done:
-                    return TypedResults.Ok(new ChatRestResponse(meta.GenerationId, meta.ConversationId, text.ToString(), done.FinishReason, done.Usage));
+                    return TypedResults.Ok(new ChatRestResponse(
+                        meta.GenerationId, meta.ConversationId, text.ToString(), done.FinishReason, done.Usage, reasoning?.ToString()));
                 case ErrorEvent failed:
                     return FailedGeneration(failed, meta, text.ToString());
             }

@@ -9,6 +9,7 @@ namespace Canvas.ChatApi.Generations;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(MetaEvent), "meta")]
 [JsonDerivedType(typeof(DeltaEvent), "delta")]
+[JsonDerivedType(typeof(ReasoningEvent), "reasoning")]
 [JsonDerivedType(typeof(DoneEvent), "done")]
 [JsonDerivedType(typeof(ErrorEvent), "error")]
 public abstract record GenerationEvent
@@ -25,6 +26,7 @@ public abstract record GenerationEvent
     {
         MetaEvent => "meta",
         DeltaEvent => "delta",
+        ReasoningEvent => "reasoning",
         DoneEvent => "done",
         _ => "error",
     };
@@ -50,6 +52,15 @@ public sealed record MetaEvent : GenerationEvent
 
 /// <summary>A piece of the answer's text.</summary>
 public sealed record DeltaEvent : GenerationEvent
+{
+    public required string Text { get; init; }
+}
+
+/// <summary>
+/// A piece of the provider's reasoning ("thinking"), in the same <c>seq</c> space as the deltas; never part of the
+/// answer's text. Concatenated, it is stored on the assistant message as <c>reasoning</c>.
+/// </summary>
+public sealed record ReasoningEvent : GenerationEvent
 {
     public required string Text { get; init; }
 }
@@ -81,4 +92,7 @@ public sealed record ErrorEvent : GenerationEvent
 public sealed record GenerationUsage(long? InputTokens, long? OutputTokens);
 
 /// <summary>How long the answer took, measured by the runner.</summary>
-public sealed record GenerationTimings(long? TimeToFirstTokenMs, long TotalMs);
+/// <param name="TimeToFirstTokenMs">From the start to the first answer text.</param>
+/// <param name="TotalMs">From the start to the end.</param>
+/// <param name="ReasoningMs">From the first reasoning to the first answer text (or the end); null without reasoning.</param>
+public sealed record GenerationTimings(long? TimeToFirstTokenMs, long TotalMs, long? ReasoningMs = null);

@@ -155,6 +155,7 @@ public sealed partial class GenerationRunner(
         var deltas = new DeltaAppender(backplane, generationId, run.Abandon);
         var started = Stopwatch.GetTimestamp();
         long? firstTokenMs = null;
+        long? firstReasoningMs = null;
         var finishReason = FinishReasons.Stop;
         GenerationUsage? usage = null;
         Exception? providerFailure = null;
@@ -167,10 +168,19 @@ public sealed partial class GenerationRunner(
             {
                 finishReason = ProviderUpdates.FinishReasonOf(update.FinishReason) ?? finishReason;
                 usage = ProviderUpdates.UsageOf(update) ?? usage;
-                if (update.Text is { Length: > 0 } text)
+                foreach (var content in update.Contents)
                 {
-                    firstTokenMs ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    deltas.Add(text);
+                    switch (content)
+                    {
+                        case TextContent { Text.Length: > 0 } text:
+                            firstTokenMs ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                            deltas.Add(text.Text);
+                            break;
+                        case TextReasoningContent { Text.Length: > 0 } reasoning:
+                            firstReasoningMs ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                            deltas.AddReasoning(reasoning.Text);
+                            break;
+                    }
                 }
             }
         }
@@ -206,7 +216,8 @@ public sealed partial class GenerationRunner(
             LogProviderFailed(providerFailure, generationId, failure!.Code);
         }
 
-        var timings = new GenerationTimings(firstTokenMs, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var totalMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var timings = new GenerationTimings(firstTokenMs, totalMs, (firstTokenMs ?? totalMs) - firstReasoningMs);
         var stored = new ConversationMessage(
             ConversationMessage.AssistantRole, deltas.Answer, time.GetUtcNow(), command.Agent.Id, generationId,
             failure is null ? finishReason : FinishReasons.Error)
@@ -216,6 +227,7 @@ public sealed partial class GenerationRunner(
             Model = run.Meta.Model,
             Usage = usage,
             Timings = timings,
+            Reasoning = deltas.Reasoning,
         };
         // Stored before the terminal event, so a client that sees `done` finds the message in the conversation.
         await conversations.AppendAsync(command.UserId, run.Meta.ConversationId, stored, CancellationToken.None);

@@ -11,6 +11,7 @@ namespace Canvas.ChatApi.Generations;
 /// <param name="LastSeq">The <c>seq</c> of the last event so far; resume after it.</param>
 /// <param name="FinishReason">How it ended, once it has.</param>
 /// <param name="Error">The error that ended it, if one did.</param>
+/// <param name="Reasoning">The reasoning so far, or null when the provider sent none.</param>
 public sealed record GenerationSnapshot(
     string GenerationId,
     string ConversationId,
@@ -19,12 +20,14 @@ public sealed record GenerationSnapshot(
     string Text,
     long LastSeq,
     string? FinishReason,
-    ErrorEvent? Error)
+    ErrorEvent? Error,
+    string? Reasoning = null)
 {
     /// <summary>Folds a generation's stored events into its snapshot.</summary>
     public static GenerationSnapshot From(GenerationRecord record, IReadOnlyList<GenerationEvent> events)
     {
         var text = new StringBuilder();
+        StringBuilder? reasoning = null;
         var status = "running";
         string? finishReason = null;
         ErrorEvent? error = null;
@@ -34,6 +37,9 @@ public sealed record GenerationSnapshot(
             {
                 case DeltaEvent delta:
                     text.Append(delta.Text);
+                    break;
+                case ReasoningEvent thought:
+                    (reasoning ??= new StringBuilder()).Append(thought.Text);
                     break;
                 case DoneEvent done:
                     finishReason = done.FinishReason;
@@ -48,6 +54,7 @@ public sealed record GenerationSnapshot(
         }
 
         var lastSeq = events.Count == 0 ? -1 : events[^1].Seq;
-        return new(record.GenerationId, record.ConversationId, record.AgentId, status, text.ToString(), lastSeq, finishReason, error);
+        return new(record.GenerationId, record.ConversationId, record.AgentId, status, text.ToString(), lastSeq, finishReason, error,
+            reasoning?.ToString());
     }
 }

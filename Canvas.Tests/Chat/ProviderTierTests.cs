@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Canvas.ChatApi.Generations;
 using Canvas.Tests.Fakes;
 using Canvas.Tests.Infrastructure;
@@ -66,6 +68,46 @@ public sealed class ProviderTierTests : ChatApiTest
         Assert.Null(answer.Reasoning);
     }
 
+    public static TheoryData<string, string> ReasoningTiers => new()
+    {
+        { "local", "sse" }, { "local", "rest" },
+        { "claude", "websocket" }, { "claude", "sse" }, { "claude", "rest" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReasoningTiers))]
+    public async Task Reasoning_OverEachAllowedTier_StreamsAsReasoningEventsApartFromTheExactAnswerAndIsStored(string agentId, string tier)
+    {
+        // Arrange
+        var (recording, expected) = agentId == "local"
+            ? ("chat_stream_thinking_cloud.ndjson", FixtureTranscript.Ollama("chat_stream_thinking_cloud.ndjson"))
+            : ("messages_stream_thinking.sse", FixtureTranscript.Anthropic("messages_stream_thinking.sse"));
+        Assert.NotEmpty(expected.Reasoning);
+        Environment.UpstreamOf(agentId).Enqueue(FakeResponse.Fixture(recording));
+        var userId = $"thinker-{agentId}-{tier}";
+        using var client = Api.ClientFor(userId);
+
+        // Act
+        var events = await AskAsync(userId, agentId, tier);
+        var conversation = await ConversationAssertions.GetAsync(client, ((MetaEvent)events[0]).ConversationId);
+        var snapshot = await client.GetFromJsonAsync<GenerationSnapshot>($"/api/generations/{events[0].GenerationId}", JsonSerializerOptions.Web);
+
+        // Assert
+        ChatDriver.AssertWellFormed(events);
+        Assert.Equal(expected.Text, ChatDriver.TextOf(events));
+        Assert.Equal(expected.Reasoning, string.Concat(events.OfType<ReasoningEvent>().Select(r => r.Text)));
+        // Both recordings think first, then answer.
+        Assert.True(events.FindLastIndex(e => e is ReasoningEvent) < events.FindIndex(e => e is DeltaEvent));
+        var done = Assert.IsType<DoneEvent>(events[^1]);
+        Assert.NotNull(done.Timings.ReasoningMs);
+        var answer = conversation.Messages[1];
+        Assert.Equal(expected.Text, answer.Text);
+        Assert.Equal(expected.Reasoning, answer.Reasoning);
+        Assert.Equal(done.Timings, answer.Timings);
+        Assert.Equal(expected.Reasoning, snapshot!.Reasoning);
+        Assert.Equal(expected.Text, snapshot.Text);
+    }
+
     [Fact]
     public async Task Answer_SplitAtRandomBytesInsideUtf8Sequences_IsStillExact()
     {
@@ -96,6 +138,7 @@ public sealed class ProviderTierTests : ChatApiTest
                 Assert.True(answer is not null, problem?.ToJsonString());
                 var replay = await ChatDriver.ReplayAsync(client, answer.GenerationId);
                 Assert.Equal(answer.Text, ChatDriver.TextOf(replay));
+                Assert.Equal(answer.Reasoning, replay.OfType<ReasoningEvent>().Select(r => r.Text).DefaultIfEmpty().Aggregate(string.Concat));
                 return replay;
         }
     }

@@ -48,7 +48,21 @@ public sealed class FakeAnthropicServer : FakeUpstreamServer
         return server;
     }
 
-    private protected override void MapRoutes(IEndpointRouteBuilder routes) => routes.MapPost("/v1/messages", AnswerChatAsync);
+    /// <summary>Gets or sets the only key <c>GET /v1/models</c> accepts (any other gets the recorded 401); null (the default) accepts any.</summary>
+    public string? AcceptedApiKey { get; set; }
+
+    private protected override void MapRoutes(IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/messages", AnswerChatAsync);
+        routes.MapGet("/v1/models", context => AcceptedApiKey is null || context.Request.Headers["x-api-key"] == AcceptedApiKey
+            ? AnswerProbeAsync(context, StatusCodes.Status200OK, ModelList, "application/json")
+            : AnswerProbeAsync(context, StatusCodes.Status401Unauthorized,
+                ProviderFixtures.ReadBytes(FixtureFolder, "error_401_authentication_error.json"), "application/json"));
+    }
+
+    // The shape of https://docs.claude.com/en/api/models-list, with the model the tests' agent uses.
+    private static readonly byte[] ModelList =
+        """{"data":[{"type":"model","id":"claude-sonnet-4-5","display_name":"Claude Sonnet 4.5","created_at":"2025-09-29T00:00:00Z"}],"has_more":false,"first_id":"claude-sonnet-4-5","last_id":"claude-sonnet-4-5"}"""u8.ToArray();
 
     private protected override string ContentTypeOf(string fixtureFile) =>
         fixtureFile.EndsWith(".sse", StringComparison.Ordinal) ? "text/event-stream; charset=utf-8" : "application/json";

@@ -9,7 +9,7 @@ namespace Canvas.Tests.Fakes;
 
 /// <summary>
 /// A fake Ollama server: <c>POST /api/chat</c> (NDJSON stream, or one JSON object when <c>"stream":false</c>),
-/// <c>GET /api/tags</c>, <c>GET /api/version</c> and <c>GET /</c>.
+/// <c>GET /api/tags</c> (<see cref="PulledModels"/>), <c>GET /api/version</c> and <c>GET /</c>.
 /// </summary>
 /// <remarks>
 /// Bodies that have no recording follow the Ollama source (<c>server/routes.go</c>): errors are
@@ -44,6 +44,12 @@ public sealed class FakeOllamaServer : FakeUpstreamServer
 
     private protected override byte[] InBandErrorEvent { get; } = Encoding.UTF8.GetBytes(ErrorBody(InBandErrorMessage) + "\n");
 
+    /// <summary>
+    /// Gets or sets the models <c>GET /api/tags</c> lists, each in the recorded entry's shape; null (the default)
+    /// replays the recording (<c>llama3.2:latest</c>) byte for byte.
+    /// </summary>
+    public IReadOnlyList<string>? PulledModels { get; set; }
+
     /// <summary>Starts a fake Ollama server on a free loopback port.</summary>
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<FakeOllamaServer> StartAsync(CancellationToken cancellationToken = default)
@@ -56,7 +62,7 @@ public sealed class FakeOllamaServer : FakeUpstreamServer
     private protected override void MapRoutes(IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/chat", AnswerChatAsync);
-        routes.MapGet("/api/tags", context => AnswerWithFixtureAsync(context, "tags.json"));
+        routes.MapGet("/api/tags", context => AnswerProbeAsync(context, StatusCodes.Status200OK, TagsBody(), JsonContentType));
         routes.MapGet("/api/version", context => AnswerWithFixtureAsync(context, "version.json"));
         routes.MapGet("/", () => "Ollama is running");
     }
@@ -77,6 +83,27 @@ public sealed class FakeOllamaServer : FakeUpstreamServer
             _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
         };
         return new UpstreamReply(status, Encoding.UTF8.GetBytes(body), JsonContentType, IsStream: false);
+    }
+
+    private byte[] TagsBody()
+    {
+        var recorded = ProviderFixtures.ReadBytes(FixtureFolder, "tags.json");
+        if (PulledModels is not { } models)
+        {
+            return recorded;
+        }
+
+        var template = System.Text.Json.Nodes.JsonNode.Parse(recorded)!["models"]![0]!;
+        var entries = new System.Text.Json.Nodes.JsonArray();
+        foreach (var model in models)
+        {
+            var entry = template.DeepClone();
+            entry["name"] = model;
+            entry["model"] = model;
+            entries.Add(entry);
+        }
+
+        return Encoding.UTF8.GetBytes(new System.Text.Json.Nodes.JsonObject { ["models"] = entries }.ToJsonString(GoLikeJson));
     }
 
     // Go's encoding/json leaves quotes and non-ASCII unescaped (it escapes only <, > and &, which no message here has).

@@ -49,8 +49,31 @@ public sealed class FakeOpenAIServer : FakeUpstreamServer
         return server;
     }
 
-    private protected override void MapRoutes(IEndpointRouteBuilder routes) =>
+    /// <summary>Gets or sets the only key <c>GET /v1/models</c> accepts (any other gets the recorded 401); null (the default) accepts any.</summary>
+    public string? AcceptedApiKey { get; set; }
+
+    private protected override void MapRoutes(IEndpointRouteBuilder routes)
+    {
         routes.MapPost("/v1/chat/completions", AnswerChatAsync);
+        routes.MapGet("/v1/models", context => AcceptedApiKey is null || context.Request.Headers.Authorization == $"Bearer {AcceptedApiKey}"
+            ? AnswerProbeAsync(context, StatusCodes.Status200OK, ModelList, "application/json")
+            : AnswerProbeAsync(context, StatusCodes.Status401Unauthorized, ProviderFixtures.ReadBytes(FixtureFolder, "error_401_invalid_api_key.json"), ErrorContentType));
+    }
+
+    // The shape of https://platform.openai.com/docs/api-reference/models/list, with the model the tests' agent uses.
+    private static readonly byte[] ModelList = """
+        {
+          "object": "list",
+          "data": [
+            {
+              "id": "gpt-4o-mini",
+              "object": "model",
+              "created": 1721172741,
+              "owned_by": "system"
+            }
+          ]
+        }
+        """u8.ToArray();
 
     private protected override string ContentTypeOf(string fixtureFile) =>
         fixtureFile.EndsWith(".sse", StringComparison.Ordinal) ? "text/event-stream; charset=utf-8" : "application/json";

@@ -30,6 +30,7 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
     private readonly List<RecordedRequest> _requests = [];
     private readonly TaskCompletionSource _stallRelease = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
+    private int _probeCount;
 
     /// <summary>The root address of the server, for example <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
@@ -141,6 +142,22 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
         {
             await abortRegistration.DisposeAsync();
         }
+    }
+
+    /// <summary>Gets how many health checks (model lists) the server answered; they are not in <see cref="Requests"/>.</summary>
+    public int ProbeCount => Volatile.Read(ref _probeCount);
+
+    /// <summary>
+    /// Answers a model-list request, which the ChatApi's background reachability check sends: counted in
+    /// <see cref="ProbeCount"/> and left out of <see cref="Requests"/>, so tests that inspect chat requests never see it.
+    /// </summary>
+    private protected async Task AnswerProbeAsync(HttpContext context, int status, byte[] body, string contentType)
+    {
+        Interlocked.Increment(ref _probeCount);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
     /// <summary>Records any request and answers it with a recording, for endpoints that tests do not script.</summary>

@@ -23,10 +23,39 @@ public sealed class DeltaAppenderTests
 
         // Assert
         Assert.True(complete);
-        Assert.Equal(["Hel", "lo, world"], log.Appended.Select(d => d.Text));
+        Assert.Equal(["Hel", "lo, world"], log.Appended.Select(d => ((DeltaEvent)d).Text));
         Assert.Equal([1L, 2L], log.Appended.Select(d => d.Seq));
         Assert.Equal("Hello, world", appender.Answer);
         Assert.Equal(3, appender.NextSeq);
+    }
+
+    [Fact]
+    public async Task ReasoningAndTextArrivingWhileAnAppendIsInFlight_AreMergedEachWithItsOwnKindNeverAcross()
+    {
+        // Arrange
+        var log = new GatedLog();
+        var appender = new DeltaAppender(log, "g_test", onLost: () => { });
+
+        // Act
+        appender.AddReasoning("Let");
+        await log.AppendStarted.WaitAsync(TimeSpan.FromSeconds(5));
+        appender.AddReasoning(" me");
+        appender.AddReasoning(" think.");
+        appender.Add("One,");
+        appender.Add(" two");
+        appender.AddReasoning(" Hmm.");
+        appender.Add(", three");
+        log.Open();
+        var complete = await appender.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Assert
+        Assert.True(complete);
+        Assert.Equal(
+            [("reasoning", "Let"), ("reasoning", " me think."), ("delta", "One, two"), ("reasoning", " Hmm."), ("delta", ", three")],
+            log.Appended.Select(e => (e.Type, e is ReasoningEvent r ? r.Text : ((DeltaEvent)e).Text)));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], log.Appended.Select(e => e.Seq));
+        Assert.Equal("One, two, three", appender.Answer);
+        Assert.Equal("Let me think. Hmm.", appender.Reasoning);
     }
 
     [Fact]
@@ -55,7 +84,7 @@ public sealed class DeltaAppenderTests
         private readonly TaskCompletionSource _appendStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public bool Refuse { get; init; }
-        public List<DeltaEvent> Appended { get; } = [];
+        public List<GenerationEvent> Appended { get; } = [];
         public Task AppendStarted => _appendStarted.Task;
 
         public void Open() => _open.TrySetResult();
@@ -69,7 +98,7 @@ public sealed class DeltaAppenderTests
                 return false;
             }
 
-            Appended.Add((DeltaEvent)generationEvent);
+            Appended.Add(generationEvent);
             return true;
         }
 

@@ -25,8 +25,15 @@ public sealed class ChatEnvironment : IAsyncDisposable
     /// <summary>Gets the Redis connection string the instances share, or null for in-process instances.</summary>
     public string? Redis { get; }
 
-    public static async Task<ChatEnvironment> StartAsync(string? redis = null) =>
-        new(await FakeOllamaServer.StartAsync(), await FakeOpenAIServer.StartAsync(), await FakeAnthropicServer.StartAsync(), redis);
+    /// <summary>The model of the <c>local</c> agent (appsettings.json), which the fake Ollama lists as pulled.</summary>
+    public const string OllamaModel = "llama3.2:1b";
+
+    public static async Task<ChatEnvironment> StartAsync(string? redis = null)
+    {
+        var ollama = await FakeOllamaServer.StartAsync();
+        ollama.PulledModels = [OllamaModel];
+        return new(ollama, await FakeOpenAIServer.StartAsync(), await FakeAnthropicServer.StartAsync(), redis);
+    }
 
     /// <summary>The fake behind an agent of appsettings.json.</summary>
     public FakeUpstreamServer UpstreamOf(string agentId) => agentId switch
