@@ -6,20 +6,22 @@ using static Microsoft.Playwright.Assertions;
 namespace Canvas.Tests.Browser;
 
 /// <summary>Issue 10 item 2: the view follows a streaming answer until the user scrolls up, then offers "Jump to latest".</summary>
-public sealed class StreamFollowBrowserTests(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output)
+/// <remarks>
+/// Abstract, with a class per screen: each gets its own stack, because a fake upstream's stall, once released, lets
+/// every later response of that fake through.
+/// </remarks>
+public abstract class StreamFollowBrowserTests(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output, Screen screen)
     : BrowserTest(chromium, redis, stack, output)
 {
     private const int Lines = 120;
 
-    [Theory]
-    [InlineData("phone")]
-    [InlineData("desktop")]
-    public async Task LongAnswer_FollowsWhileStreaming_StopsWhenScrolledUp_AndJumpsBackToTheLatest(string screenName)
+    [Fact]
+    public async Task LongAnswer_FollowsWhileStreaming_StopsWhenScrolledUp_AndJumpsBackToTheLatest()
     {
         // Arrange: a long answer whose upstream stalls two thirds in, so the checks happen mid-stream.
         var deltas = Enumerable.Range(1, Lines).Select(line => $"Line {line} of the answer.\n\n");
         Stack.Environment.OpenAI.Enqueue(FakeResponse.Raw(OpenAIStreams.Of(deltas), "text/event-stream") with { Fault = StreamFault.Stall(afterChunks: 80) });
-        var chat = await OpenChatAsync(test: $"{nameof(LongAnswer_FollowsWhileStreaming_StopsWhenScrolledUp_AndJumpsBackToTheLatest)}({screenName})", screen: Screen.Named(screenName));
+        var chat = await OpenChatAsync(screen: screen);
         await chat.SelectAgentAsync("gpt");
         var jump = chat.Page.GetByTestId("jump-to-latest");
 
@@ -45,3 +47,11 @@ public sealed class StreamFollowBrowserTests(ChromiumFixture chromium, RedisServ
         Assert.InRange(await chat.DistanceFromBottomAsync(), 0, 40);
     }
 }
+
+/// <summary>The stream following itself at 390×844.</summary>
+public sealed class StreamFollowOnAPhoneBrowserTests(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output)
+    : StreamFollowBrowserTests(chromium, redis, stack, output, Screen.Phone);
+
+/// <summary>The stream following itself at 1280×800.</summary>
+public sealed class StreamFollowOnADesktopBrowserTests(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output)
+    : StreamFollowBrowserTests(chromium, redis, stack, output, Screen.Desktop);
