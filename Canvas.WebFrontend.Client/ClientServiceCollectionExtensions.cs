@@ -25,6 +25,7 @@ public static class ClientServiceCollectionExtensions
         services.AddSingleton<ChatStreamClient>();
         services.AddSingleton<IBrowserStorage, BrowserStorage>();
         services.AddScoped<ChatSession>();
+        services.AddScoped<ApiWatch>();
         return services;
     }
 }

@@ -37,6 +37,7 @@ public static class WebFrontendExtensions
         app.MapDefaultEndpoints();
         app.UseWebSocketOriginCheck();
         app.UseAnonymousIdentity();
+        app.UseChatApiUnreachableProblem();
         app.MapChatApiProxy();
         app.MapConnectionProbe();
 

@@ -32,13 +32,18 @@ public abstract class BrowserTest(ChromiumFixture chromium, RedisServerFixture r
     /// <param name="path">Where to go, relative to the frontend.</param>
     /// <param name="context">A context to open the page in (another tab of the same browser profile); null for a new one.</param>
     /// <param name="test">The test's name, for the screenshot file.</param>
-    protected async Task<ChatPage> OpenChatAsync(string path = "/", IBrowserContext? context = null, [CallerMemberName] string test = "")
+    /// <param name="screen">The screen of a new context; null for a 1100×720 desktop window.</param>
+    /// <param name="dark">Whether a new context's system asks for dark mode (<c>prefers-color-scheme</c>).</param>
+    /// <param name="waitUntilLoaded">Whether to wait until the agents are listed (false for a chat server that is down).</param>
+    protected async Task<ChatPage> OpenChatAsync(
+        string path = "/",
+        IBrowserContext? context = null,
+        [CallerMemberName] string test = "",
+        Screen? screen = null,
+        bool dark = false,
+        bool waitUntilLoaded = true)
     {
-        context ??= await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = stack.Address.ToString(),
-            ViewportSize = new ViewportSize { Width = 1100, Height = 720 },
-        });
+        context ??= await NewContextAsync(screen, dark);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
         var name = $"{GetType().Name}.{test}" + (_pages.Count == 0 ? "" : $"-{_pages.Count + 1}");
@@ -54,8 +59,26 @@ public abstract class BrowserTest(ChromiumFixture chromium, RedisServerFixture r
         _pages.Add((context, page, name));
 
         var chat = new ChatPage(page);
-        await chat.GotoAsync(path);
+        await chat.GotoAsync(path, waitUntilLoaded);
         return chat;
+    }
+
+    /// <summary>Opens a new browser context (a new profile: its own user, storage and clipboard) on a screen.</summary>
+    /// <param name="screen">The screen; null for a 1100×720 desktop window.</param>
+    /// <param name="dark">Whether the system asks for dark mode.</param>
+    protected async Task<IBrowserContext> NewContextAsync(Screen? screen = null, bool dark = false)
+    {
+        var size = screen ?? new Screen(1100, 720, Mobile: false);
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = stack.Address.ToString(),
+            ViewportSize = new ViewportSize { Width = size.Width, Height = size.Height },
+            IsMobile = size.Mobile,
+            HasTouch = size.Mobile,
+            ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
+        });
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        return context;
     }
 
     /// <summary>Saves a screenshot of the page as <paramref name="fileName"/> in <see cref="ScreenshotFolder"/>.</summary>

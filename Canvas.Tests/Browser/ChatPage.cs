@@ -30,11 +30,38 @@ public sealed class ChatPage(IPage page)
     /// <summary>Gets the latest answer.</summary>
     public ILocator LastAnswer => Answers.Last;
 
-    /// <summary>Goes to a path of the frontend and waits until the client has loaded the agents.</summary>
-    public async Task GotoAsync(string path)
+    /// <summary>Gets the texts of the user's messages, oldest first.</summary>
+    public ILocator UserTexts => page.Locator("[data-testid=message][data-role=user] [data-testid=message-text]");
+
+    /// <summary>Gets the message box.</summary>
+    public ILocator MessageInput => page.GetByTestId("message-input");
+
+    /// <summary>Gets the scrolling message list.</summary>
+    public ILocator MessageList => page.GetByTestId("message-list");
+
+    /// <summary>Gets the conversations in the list, newest first.</summary>
+    public ILocator Conversations => page.GetByTestId("conversation-item");
+
+    /// <summary>Gets how far the message list is from its bottom, in CSS pixels.</summary>
+    public Task<double> DistanceFromBottomAsync() =>
+        MessageList.EvaluateAsync<double>("list => list.scrollHeight - list.scrollTop - list.clientHeight");
+
+    /// <summary>Gets the test id (or tag name) of the element that has the focus.</summary>
+    public Task<string> FocusedAsync() =>
+        page.EvaluateAsync<string>("() => document.activeElement?.dataset?.testid ?? document.activeElement?.tagName ?? ''");
+
+    /// <summary>Goes to a path of the frontend and, unless told otherwise, waits until the client has loaded the agents.</summary>
+    public async Task GotoAsync(string path, bool waitUntilLoaded = true)
     {
         await page.GotoAsync(path);
-        await WaitUntilLoadedAsync();
+        if (waitUntilLoaded)
+        {
+            await WaitUntilLoadedAsync();
+        }
+        else
+        {
+            await Expect(page.GetByTestId("message-input")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        }
     }
 
     /// <summary>Reloads the page and waits until the client has loaded the agents again.</summary>
@@ -59,10 +86,10 @@ public sealed class ChatPage(IPage page)
     }
 
     /// <summary>Waits until <paramref name="count"/> answers are shown and the last one has finished streaming.</summary>
-    public async Task WaitForAnswerAsync(int count = 1)
+    public async Task WaitForAnswerAsync(int count = 1, float timeoutMs = 30_000)
     {
         await Expect(Answers).ToHaveCountAsync(count);
-        await Expect(LastAnswer).ToHaveAttributeAsync("data-streaming", "false", new() { Timeout = 30_000 });
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-streaming", "false", new() { Timeout = timeoutMs });
     }
 
     /// <summary>Gets the text the user sees in an answer (the rendered Markdown's text content).</summary>

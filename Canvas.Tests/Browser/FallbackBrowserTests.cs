@@ -40,7 +40,7 @@ public sealed class FallbackBrowserTests(ChromiumFixture chromium, RedisServerFi
         await Expect(chat.Answers).ToHaveCountAsync(1);
         Assert.Equal(await chat.ExpectedShownTextAsync(Recordings.DefaultAnswerOf("gpt")), await chat.ShownTextAsync(chat.LastAnswer));
         await chat.IndicatorLabel.ClickAsync();
-        await Expect(chat.Page.GetByTestId("fallback-reason")).ToContainTextAsync("WebSocket");
+        await Expect(chat.Page.GetByTestId("fallback-reason")).ToContainTextAsync("The WebSocket was accepted and then closed");
         await SaveScreenshotAsync(chat, "indicator-sse-fallback.png");
     }
 

@@ -56,7 +56,7 @@ public sealed class HiddenTabBrowserTests(ChromiumFixture chromium, RedisServerF
         await hidden.WaitForPartialAnswerAsync();
         Stack.Environment.OpenAI.ReleaseStalledResponses();
         await hidden.WaitForAnswerAsync(count: 4);
-        await Expect(hidden.Page.Locator("[data-testid=message][data-role=user]"))
+        await Expect(hidden.UserTexts)
             .ToHaveTextAsync(["Hello", "Count to five", "Say hello again", "Count once more"]);
         var (hello, count) = (Recordings.DefaultAnswerOf("gpt"), FixtureTranscript.OpenAI(CountFixture).Text);
         string[] recorded = [hello, count, hello, count];

@@ -27,7 +27,7 @@ public sealed class ResumeBrowserTests(ChromiumFixture chromium, RedisServerFixt
         await chat.WaitForAnswerAsync();
 
         // Assert
-        await Expect(chat.Page.Locator("[data-testid=message][data-role=user]")).ToHaveTextAsync(["Count to five"]);
+        await Expect(chat.UserTexts).ToHaveTextAsync(["Count to five"]);
         await Expect(chat.Answers).ToHaveCountAsync(1);
         Assert.Equal(await chat.ExpectedShownTextAsync(FixtureTranscript.OpenAI(SlowFixture).Text), await chat.ShownTextAsync(chat.LastAnswer));
     }
@@ -75,7 +75,7 @@ public sealed class ResumeBrowserTests(ChromiumFixture chromium, RedisServerFixt
         // Assert
         await Expect(second.Answers).ToHaveCountAsync(2);
         await second.WaitForPartialAnswerAsync();
-        await Expect(second.Page.Locator("[data-testid=message][data-role=user]")).ToHaveTextAsync(["Hello", "Count to five"]);
+        await Expect(second.UserTexts).ToHaveTextAsync(["Hello", "Count to five"]);
         await second.WaitForAnswerAsync(count: 2);
         Assert.Equal(
             await second.ExpectedShownTextAsync(FixtureTranscript.OpenAI(SlowFixture).Text),

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Canvas.Tests.Fakes;
 using Canvas.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -23,7 +21,7 @@ public sealed class UntrustedOutputBrowserTests(ChromiumFixture chromium, RedisS
     {
         // Arrange
         var answer = $"Here it is: {markup} Done.";
-        Stack.Environment.OpenAI.Enqueue(FakeResponse.Raw(OpenAIStream("Here it is: ", markup, " Done."), "text/event-stream"));
+        Stack.Environment.OpenAI.Enqueue(FakeResponse.Raw(OpenAIStreams.Of(["Here it is: ", markup, " Done."]), "text/event-stream"));
         var chat = await OpenChatAsync(test: $"{nameof(MarkupInModelOutput_IsShownAsTextAndNeverRuns)}({name})");
         var dialogs = new List<string>();
         chat.Page.Dialog += (_, dialog) =>
@@ -51,21 +49,5 @@ public sealed class UntrustedOutputBrowserTests(ChromiumFixture chromium, RedisS
         Assert.Null(await chat.Page.EvaluateAsync<string?>("() => window.canvasInjected ?? null"));
         Assert.Empty(dialogs);
         Assert.DoesNotContain(fetched, url => url.Contains("canvas-injected", StringComparison.Ordinal));
-    }
-
-    /// <summary>An OpenAI chat completions stream whose deltas are <paramref name="deltas"/>.</summary>
-    private static byte[] OpenAIStream(params string[] deltas)
-    {
-        var chunks = deltas.Select(delta => Chunk(new { content = delta }, finishReason: null)).Append(Chunk(new { }, "stop"));
-        return Encoding.UTF8.GetBytes(string.Concat(chunks.Select(chunk => $"data: {chunk}\n\n")) + "data: [DONE]\n\n");
-
-        static string Chunk(object delta, string? finishReason) => JsonSerializer.Serialize(new
-        {
-            id = "chatcmpl-untrusted",
-            @object = "chat.completion.chunk",
-            created = 1,
-            model = "gpt-4o-mini",
-            choices = new[] { new { index = 0, delta, finish_reason = finishReason } },
-        });
     }
 }

@@ -8,6 +8,15 @@ namespace Canvas.Tests.WebFrontend;
 
 public sealed class ChatControlsTests : BunitContext
 {
+    private static readonly AgentInfo[] Agents =
+    [
+        new("local", "Local", "ollama", "llama3.2:1b", ["sse", "rest"], null),
+        new("gpt", "GPT", "openai", "gpt-4o-mini", ["websocket", "sse", "rest"], null),
+    ];
+
+    // The components' own script calls (focus, Enter, scroll-follow, clipboard) are the browser tests' business.
+    public ChatControlsTests() => JSInterop.Mode = JSRuntimeMode.Loose;
+
     [Fact]
     public void ChatInput_WhileStreaming_ShowsStopThatRaisesOnStop()
     {
@@ -56,14 +65,14 @@ public sealed class ChatControlsTests : BunitContext
     public void MessageItem_RetryableError_ShowsRetryThatRaisesOnRetryWithTheMessage()
     {
         var failed = new MessageView("assistant", "Partial") { Error = "The upstream is unavailable.", CanRetry = true, Prompt = "hi" };
-        MessageView? retried = null;
+        (MessageView Message, string? AgentId)? retried = null;
         var item = Render<MessageItem>(parameters => parameters
             .Add(p => p.Message, failed)
-            .Add(p => p.OnRetry, (MessageView message) => retried = message));
+            .Add(p => p.Actions, Handlers(retry: (message, agentId) => retried = (message, agentId))));
 
         item.Find("[data-testid=retry-button]").Click();
 
-        Assert.Same(failed, retried);
+        Assert.Equal((failed, (string?)null), retried);
         Assert.Contains("The upstream is unavailable.", item.Find("[data-testid=message-error]").TextContent);
     }
 
@@ -72,7 +81,7 @@ public sealed class ChatControlsTests : BunitContext
     {
         var failed = new MessageView("assistant") { Error = "Unknown agent.", CanRetry = false };
 
-        var item = Render<MessageItem>(parameters => parameters.Add(p => p.Message, failed));
+        var item = Render<MessageItem>(parameters => parameters.Add(p => p.Message, failed).Add(p => p.Actions, Handlers()));
 
         Assert.Empty(item.FindAll("[data-testid=retry-button]"));
     }
@@ -88,7 +97,7 @@ public sealed class ChatControlsTests : BunitContext
             FinishReason = "stop",
         };
 
-        var item = Render<MessageItem>(parameters => parameters.Add(p => p.Message, answer));
+        var item = Render<MessageItem>(parameters => parameters.Add(p => p.Message, answer).Add(p => p.Actions, Handlers()));
 
         var stats = item.Find("[data-testid=message-stats]");
         Assert.Equal("sse", stats.GetAttribute("data-tier"));
@@ -99,18 +108,23 @@ public sealed class ChatControlsTests : BunitContext
     [Fact]
     public void AgentPicker_WithAnAgentSelected_ShowsItsProviderBadge()
     {
-        AgentInfo[] agents =
-        [
-            new("local", "Local", "ollama", "llama3.2:1b", ["sse", "rest"], null),
-            new("gpt", "GPT", "openai", "gpt-4o-mini", ["websocket", "sse", "rest"], null),
-        ];
-
         var picker = Render<AgentPicker>(parameters => parameters
-            .Add(p => p.Agents, agents)
+            .Add(p => p.Agents, Agents)
             .Add(p => p.SelectedAgentId, "gpt"));
 
         var badge = picker.Find("[data-testid=provider-badge]");
         Assert.Equal("openai", badge.GetAttribute("data-provider"));
         Assert.Equal("OpenAI", badge.TextContent);
     }
+
+    private static MessageActionHandlers Handlers(Action<MessageView, string?>? retry = null, Func<MessageView, bool>? canRework = null) => new(
+        Agents,
+        canRework ?? (_ => false),
+        (_, _) => Task.CompletedTask,
+        (_, _) => Task.CompletedTask,
+        (message, agentId) =>
+        {
+            retry?.Invoke(message, agentId);
+            return Task.CompletedTask;
+        });
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Canvas.WebFrontend.Client.Api;
+using Canvas.WebFrontend.Client.Components;
 using Canvas.WebFrontend.Client.Transport;
 
 namespace Canvas.Tests.WebFrontend;
@@ -66,6 +67,9 @@ internal sealed class RecordingCanvasApi : ICanvasApi
 
     public Task DeleteConversationAsync(string conversationId, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task<ConversationSummary?> RenameConversationAsync(string conversationId, string title, CancellationToken cancellationToken) =>
+        Task.FromResult<ConversationSummary?>(null);
+
     public Task<GenerationSnapshot?> GetGenerationAsync(string generationId, CancellationToken cancellationToken) => Task.FromResult<GenerationSnapshot?>(null);
 
     public Task CancelGenerationAsync(string generationId, CancellationToken cancellationToken)
@@ -126,4 +130,11 @@ internal static class Generation
 
     public static string Text(IEnumerable<ChatEvent> events) =>
         string.Concat(events.Where(e => e.Type == ChatEvent.Delta).Select(e => e.Text));
+}
+
+/// <summary>Message buttons that do nothing, for tests about what a message shows.</summary>
+internal static class NoActions
+{
+    public static MessageActionHandlers For(IReadOnlyList<AgentInfo>? agents = null) =>
+        new(agents ?? [], _ => false, (_, _) => Task.CompletedTask, (_, _) => Task.CompletedTask, (_, _) => Task.CompletedTask);
 }

@@ -57,10 +57,21 @@ internal sealed class FrontendTestHost : IAsyncDisposable
     /// </summary>
     /// <param name="chatApi">The chat API's base address.</param>
     /// <param name="configureServices">Extra services, e.g. a tracer provider's exporter.</param>
-    public static async Task<FrontendTestHost> StartInFrontOfAsync(Uri chatApi, Action<IServiceCollection>? configureServices = null)
+    /// <param name="signingKey">The key the frontend signs tokens with; null for the one the chat API trusts.</param>
+    public static async Task<FrontendTestHost> StartInFrontOfAsync(Uri chatApi, Action<IServiceCollection>? configureServices = null, string? signingKey = null)
     {
-        var frontend = await StartFrontendAsync(chatApi.ToString(), TestTokens.SigningKey, configureServices);
+        var frontend = await StartFrontendAsync(chatApi.ToString(), signingKey ?? TestTokens.SigningKey, configureServices);
         return new FrontendTestHost(upstream: null, frontend, release: null);
+    }
+
+    /// <summary>Gets an address on loopback where nothing listens: a chat API that is down.</summary>
+    public static Uri NothingListening()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return new Uri($"http://127.0.0.1:{port}/");
     }
 
     /// <summary>Lets the upstream stream send its last event.</summary>
@@ -136,6 +147,9 @@ internal sealed class FrontendTestHost : IAsyncDisposable
             ["cookie"] = request.Headers.Cookie.ToString(),
             ["path"] = request.Path + request.QueryString,
         }));
+
+        app.MapGet("/api/refuse", () => Results.Problem(
+            statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", extensions: new Dictionary<string, object?> { ["code"] = "unauthorized" }));
 
         app.MapGet("/api/stream", async (HttpContext context) =>
         {

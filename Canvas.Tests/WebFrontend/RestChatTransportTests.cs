@@ -16,6 +16,7 @@ public sealed class RestChatTransportTests
         public Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<ConversationDetail?> GetConversationAsync(string conversationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task DeleteConversationAsync(string conversationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<ConversationSummary?> RenameConversationAsync(string conversationId, string title, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task CancelGenerationAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 

@@ -9,7 +9,9 @@ namespace Canvas.Tests.WebFrontend;
 public sealed class SafeMarkdownTests : BunitContext
 {
     private IRenderedComponent<MessageItem> RenderAnswer(string markdown) =>
-        Render<MessageItem>(parameters => parameters.Add(p => p.Message, new MessageView("assistant", markdown)));
+        Render<MessageItem>(parameters => parameters
+            .Add(p => p.Message, new MessageView("assistant", markdown))
+            .Add(p => p.Actions, NoActions.For()));
 
     [Fact]
     public void Render_ScriptTag_IsShownAsTextNotElement()

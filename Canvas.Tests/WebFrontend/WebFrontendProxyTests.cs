@@ -157,4 +157,38 @@ public sealed class WebFrontendProxyTests
     }
 
     private static Uri WebSocketUri(FrontendTestHost host) => new($"ws://{host.Address.Authority}/api/chat/ws");
+
+    [Fact]
+    public async Task ChatApiDown_AnswersProblemDetails502ChatApiUnreachable()
+    {
+        // Arrange
+        await using var host = await FrontendTestHost.StartInFrontOfAsync(FrontendTestHost.NothingListening());
+        using var client = host.CreateClient();
+
+        // Act
+        using var response = await client.GetAsync("/api/agents").WaitAsync(Bound);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<Dictionary<string, System.Text.Json.JsonElement>>();
+        Assert.Equal("chatapi_unreachable", problem!["code"].GetString());
+        Assert.Equal(502, problem["status"].GetInt32());
+    }
+
+    [Fact]
+    public async Task ChatApiRefusesTheToken_Its401PassesThroughUnchanged()
+    {
+        // Arrange
+        await using var host = await FrontendTestHost.StartAsync();
+        using var client = host.CreateClient();
+
+        // Act
+        using var response = await client.GetAsync("/api/refuse").WaitAsync(Bound);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<Dictionary<string, System.Text.Json.JsonElement>>();
+        Assert.Equal("unauthorized", problem!["code"].GetString());
+    }
 }

@@ -7,13 +7,25 @@ namespace Canvas.WebFrontend.Client.Api;
 /// <param name="Model">The model name.</param>
 /// <param name="Transports">The tiers to try, in order (<c>websocket</c>, <c>sse</c>, <c>rest</c>).</param>
 /// <param name="TransportNote">One human line on why these tiers.</param>
+/// <param name="Status">Whether its provider answered the API's last background check; null from an API that does not say.</param>
 public sealed record AgentInfo(
     string Id,
     string Name,
     string Provider,
     string Model,
     IReadOnlyList<string> Transports,
-    string? TransportNote);
+    string? TransportNote,
+    AgentStatus? Status = null)
+{
+    /// <summary>Gets whether the API's last check found the provider unreachable (an unknown state is not).</summary>
+    public bool IsUnreachable => Status?.State == "unreachable";
+}
+
+/// <summary>An agent's provider health, as the API's background check last saw it.</summary>
+/// <param name="State"><c>reachable</c>, <c>unreachable</c> or <c>unknown</c>.</param>
+/// <param name="Reason">Why unreachable, in words that name the fix.</param>
+/// <param name="CheckedAt">When it was checked; null before the first check.</param>
+public sealed record AgentStatus(string State, string? Reason, DateTimeOffset? CheckedAt);
 
 /// <summary>A conversation's list entry.</summary>
 /// <param name="Id">The conversation id.</param>
@@ -21,7 +33,13 @@ public sealed record AgentInfo(
 /// <param name="Title">Its title.</param>
 /// <param name="CreatedAt">When it started.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
-public sealed record ConversationSummary(string Id, string AgentId, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+/// <param name="ActiveGenerationId">The generation answering in it now, if any.</param>
+public sealed record ConversationSummary(
+    string Id, string AgentId, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? ActiveGenerationId = null);
+
+/// <summary>The body of <c>PATCH /api/conversations/{cid}</c>.</summary>
+/// <param name="Title">The new title.</param>
+public sealed record ConversationRename(string Title);
 
 /// <summary>A conversation with its messages, oldest first.</summary>
 /// <param name="Id">The conversation id.</param>
@@ -40,7 +58,27 @@ public sealed record ConversationDetail(
 /// <param name="Text">The text.</param>
 /// <param name="GenerationId">For an assistant message, the generation that wrote it.</param>
 /// <param name="FinishReason">For an assistant message, how it ended.</param>
-public sealed record ConversationMessage(string Role, string Text, string? GenerationId = null, string? FinishReason = null);
+/// <param name="Id">The message's stable id (<c>m_…</c>), which regenerate and edit name; null from an older API.</param>
+/// <param name="AgentId">For an assistant message, the agent that wrote it.</param>
+/// <param name="Transport">For an assistant message, the tier that started it.</param>
+/// <param name="Provider">For an assistant message, the provider.</param>
+/// <param name="Model">For an assistant message, the model.</param>
+/// <param name="Usage">For an assistant message, its token counts.</param>
+/// <param name="Timings">For an assistant message, how long it took.</param>
+/// <param name="Reasoning">For an assistant message, the reasoning the provider streamed before it.</param>
+public sealed record ConversationMessage(
+    string Role,
+    string Text,
+    string? GenerationId = null,
+    string? FinishReason = null,
+    string? Id = null,
+    string? AgentId = null,
+    string? Transport = null,
+    string? Provider = null,
+    string? Model = null,
+    ChatUsage? Usage = null,
+    ChatTimings? Timings = null,
+    string? Reasoning = null);
 
 /// <summary>The status snapshot of a generation (<c>GET /api/generations/{gid}</c>).</summary>
 /// <param name="Status"><c>running</c>, <c>done</c>, <c>error</c> or <c>cancelled</c>.</param>
@@ -49,8 +87,15 @@ public sealed record ConversationMessage(string Role, string Text, string? Gener
 /// <param name="ConversationId">The conversation, when the API says.</param>
 /// <param name="FinishReason">How it ended, once it has: <c>stop</c>, <c>length</c>, <c>cancelled</c>, <c>content_filter</c>, <c>error</c>.</param>
 /// <param name="Error">The error that ended it, if one did.</param>
+/// <param name="Reasoning">The reasoning so far, from an API and provider that stream it.</param>
 public sealed record GenerationSnapshot(
-    string Status, string Text, long LastSeq, string? ConversationId = null, string? FinishReason = null, GenerationError? Error = null)
+    string Status,
+    string Text,
+    long LastSeq,
+    string? ConversationId = null,
+    string? FinishReason = null,
+    GenerationError? Error = null,
+    string? Reasoning = null)
 {
     /// <summary>Gets whether the generation is still producing events.</summary>
     public bool IsRunning => Status == "running";

@@ -8,12 +8,33 @@ namespace Canvas.WebFrontend.Client.Api;
 public sealed class CanvasApiClient(HttpClient http) : ICanvasApi
 {
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken cancellationToken) =>
-        await http.GetFromJsonAsync("api/agents", ClientJsonContext.Default.ListAgentInfo, cancellationToken) ?? [];
+    public async Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync("api/agents", cancellationToken);
+        await ApiProblemException.ThrowIfFailedAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync(ClientJsonContext.Default.ListAgentInfo, cancellationToken) ?? [];
+    }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken) =>
-        await http.GetFromJsonAsync("api/conversations", ClientJsonContext.Default.ListConversationSummary, cancellationToken) ?? [];
+    public async Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken)
+    {
+        // The list is searched in the browser, so it holds as many as the API gives in one page.
+        using var response = await http.GetAsync("api/conversations?limit=200", cancellationToken);
+        await ApiProblemException.ThrowIfFailedAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync(ClientJsonContext.Default.ListConversationSummary, cancellationToken) ?? [];
+    }
+
+    /// <inheritdoc/>
+    public async Task<ConversationSummary?> RenameConversationAsync(string conversationId, string title, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"api/conversations/{Uri.EscapeDataString(conversationId)}")
+        {
+            Content = JsonContent.Create(new ConversationRename(title), ClientJsonContext.Default.ConversationRename),
+        };
+        using var response = await http.SendAsync(request, cancellationToken);
+        await ApiProblemException.ThrowIfFailedAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync(ClientJsonContext.Default.ConversationSummary, cancellationToken);
+    }
 
     /// <inheritdoc/>
     public async Task<ConversationDetail?> GetConversationAsync(string conversationId, CancellationToken cancellationToken)

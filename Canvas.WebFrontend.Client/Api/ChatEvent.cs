@@ -11,6 +11,9 @@ public sealed record ChatEvent
     /// <summary>The <c>delta</c> event type.</summary>
     public const string Delta = "delta";
 
+    /// <summary>The <c>reasoning</c> event type: the model thinking aloud, never part of the answer's text.</summary>
+    public const string Reasoning = "reasoning";
+
     /// <summary>The <c>done</c> event type.</summary>
     public const string Done = "done";
 
@@ -44,7 +47,7 @@ public sealed record ChatEvent
     /// <summary>Gets the tier the generation was started on (<c>meta</c>).</summary>
     public string? Transport { get; init; }
 
-    /// <summary>Gets the text piece (<c>delta</c>).</summary>
+    /// <summary>Gets the text piece (<c>delta</c>, <c>reasoning</c>).</summary>
     public string? Text { get; init; }
 
     /// <summary>Gets how the answer ended (<c>done</c>).</summary>
@@ -77,4 +80,5 @@ public sealed record ChatUsage(long? InputTokens, long? OutputTokens);
 /// <summary>How long the answer took on the server.</summary>
 /// <param name="TimeToFirstTokenMs">Milliseconds to the first token.</param>
 /// <param name="TotalMs">Milliseconds in all.</param>
-public sealed record ChatTimings(long? TimeToFirstTokenMs, long TotalMs);
+/// <param name="ReasoningMs">Milliseconds from the first reasoning to the first answer text, when there was reasoning.</param>
+public sealed record ChatTimings(long? TimeToFirstTokenMs, long? TotalMs, long? ReasoningMs = null);

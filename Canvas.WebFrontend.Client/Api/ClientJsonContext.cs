@@ -12,6 +12,8 @@ namespace Canvas.WebFrontend.Client.Api;
 [JsonSerializable(typeof(GenerationSnapshot))]
 [JsonSerializable(typeof(RestChatAnswer))]
 [JsonSerializable(typeof(ApiProblem))]
+[JsonSerializable(typeof(ConversationRename))]
+[JsonSerializable(typeof(ConversationSummary))]
 [JsonSerializable(typeof(Transport.ChatStartBody))]
 [JsonSerializable(typeof(Transport.WebSocketClientMessage))]
 [JsonSerializable(typeof(Session.InFlightAnswer))]

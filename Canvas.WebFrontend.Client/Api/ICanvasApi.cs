@@ -12,6 +12,9 @@ public interface ICanvasApi
     /// <summary>Gets one conversation with its messages; null when it does not exist (any more).</summary>
     Task<ConversationDetail?> GetConversationAsync(string conversationId, CancellationToken cancellationToken);
 
+    /// <summary>Renames a conversation; returns it as the API stored it.</summary>
+    Task<ConversationSummary?> RenameConversationAsync(string conversationId, string title, CancellationToken cancellationToken);
+
     /// <summary>Deletes a conversation.</summary>
     Task DeleteConversationAsync(string conversationId, CancellationToken cancellationToken);
 

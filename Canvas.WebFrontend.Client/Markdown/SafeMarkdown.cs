@@ -9,7 +9,8 @@ namespace Canvas.WebFrontend.Client.Markdown;
 /// <summary>
 /// Renders model output as Markdown that can never run script or inject markup: raw HTML is shown as text
 /// (Markdig's <c>DisableHtml</c>), links keep only <c>http</c>, <c>https</c> and <c>mailto</c> targets, and images
-/// become plain links so a reply cannot make the browser fetch a URL by itself.
+/// become plain links so a reply cannot make the browser fetch a URL by itself. Code blocks are highlighted, with
+/// their language and a copy button (<see cref="CodeBlockRenderer"/>).
 /// </summary>
 public static class SafeMarkdown
 {
@@ -56,9 +57,16 @@ public static class SafeMarkdown
             }
         }
 
+        // A table wider than a phone scrolls inside the answer; keyboard users must be able to scroll it too.
+        foreach (var table in document.Descendants<Markdig.Extensions.Tables.Table>())
+        {
+            table.GetAttributes().AddPropertyIfNotExist("tabindex", "0");
+        }
+
         using var writer = new StringWriter();
         var renderer = new HtmlRenderer(writer);
         Pipeline.Setup(renderer);
+        renderer.ObjectRenderers.ReplaceOrAdd<Markdig.Renderers.Html.CodeBlockRenderer>(new CodeBlockRenderer());
         renderer.Render(document);
         writer.Flush();
         return writer.ToString();

@@ -15,8 +15,11 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
     private bool _catchUpAgain;
     private InFlightAnswer? _announcedMeanwhile;
 
-    /// <summary>Raised when anything shown changes.</summary>
+    /// <summary>Raised when anything shown changes, except a streaming answer's growth.</summary>
     public event Action? Changed;
+
+    /// <summary>Raised when a streaming answer's text or reasoning grows: the page may render these less often.</summary>
+    public event Action? Grew;
 
     /// <summary>Gets the agents.</summary>
     public IReadOnlyList<AgentInfo> Agents { get; private set; } = [];
@@ -41,9 +44,10 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
     {
         Agents = await api.GetAgentsAsync(cancellationToken);
         Conversations = await api.GetConversationsAsync(cancellationToken);
+        // An agent whose provider the API found unreachable is offered, greyed out, but never picked by default.
         if (Agent is null && Agents.Count > 0)
         {
-            SelectAgent(Agents[0].Id);
+            SelectAgent((Agents.FirstOrDefault(agent => !agent.IsUnreachable) ?? Agents[0]).Id);
         }
 
         Changed?.Invoke();
@@ -73,11 +77,7 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
         if (conversation is not null)
         {
             SelectAgent(conversation.AgentId);
-            Messages.AddRange(conversation.Messages.Select(message => new MessageView(message.Role, message.Text)
-            {
-                GenerationId = message.GenerationId,
-                FinishReason = message.FinishReason,
-            }));
+            Messages.AddRange(conversation.Messages.Select(Stored));
         }
 
         Changed?.Invoke();
@@ -85,18 +85,65 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
     }
 
     /// <summary>Sends a message and streams the answer into <see cref="Messages"/>.</summary>
-    public async Task SendAsync(string text, CancellationToken cancellationToken)
+    public Task SendAsync(string text, CancellationToken cancellationToken) =>
+        Agent is { } agent ? StartAsync(agent, text, cut: null, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>
+    /// Answers the user message before <paramref name="answer"/> again, by <paramref name="agentId"/> (null: the same
+    /// agent): the API cuts the conversation at that message and the old answer is replaced.
+    /// </summary>
+    public Task RegenerateAsync(MessageView answer, string? agentId, CancellationToken cancellationToken)
     {
-        if (Agent is not { } agent || Streaming is not null || string.IsNullOrWhiteSpace(text))
+        var index = Messages.IndexOf(answer);
+        var agent = Agents.FirstOrDefault(candidate => candidate.Id == (agentId ?? answer.AgentId)) ?? Agent;
+        return index > 0 && Messages[index - 1] is { Role: "user" } question && agent is not null
+            ? StartAsync(agent, question.Text, question, cancellationToken)
+            : Task.CompletedTask;
+    }
+
+    /// <summary>Replaces a user message with <paramref name="text"/> and answers it again.</summary>
+    public Task EditAsync(MessageView question, string text, CancellationToken cancellationToken) =>
+        Agent is { } agent ? StartAsync(agent, text, question, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>Gets whether <paramref name="message"/> can be edited, or its answer regenerated, from here.</summary>
+    /// <param name="message">A user message, or an answer.</param>
+    /// <returns>True for the last exchange of a conversation the API has named, while nothing streams.</returns>
+    public bool CanRework(MessageView message)
+    {
+        var question = message.Role == "user" ? message : Messages.ElementAtOrDefault(Messages.IndexOf(message) - 1);
+        return Streaming is null && question is { Role: "user", Id: not null } && Messages.LastOrDefault(m => m.Role == "user") == question;
+    }
+
+    /// <summary>Renames a conversation.</summary>
+    public async Task RenameAsync(string conversationId, string title, CancellationToken cancellationToken)
+    {
+        if (await api.RenameConversationAsync(conversationId, title, cancellationToken) is { } renamed)
+        {
+            Conversations = [.. Conversations.Select(conversation => conversation.Id == conversationId ? renamed : conversation)];
+            Changed?.Invoke();
+        }
+    }
+
+    // A cut replaces that user message and everything after it, here as on the server.
+    private async Task StartAsync(AgentInfo agent, string text, MessageView? cut, CancellationToken cancellationToken)
+    {
+        if (Streaming is not null || string.IsNullOrWhiteSpace(text) || (cut is not null && cut.Id is null))
         {
             return;
         }
 
+        if (cut is not null)
+        {
+            Messages.RemoveRange(Messages.IndexOf(cut), Messages.Count - Messages.IndexOf(cut));
+            SelectAgent(agent.Id);
+        }
+
         Messages.Add(new MessageView("user", text));
-        var answer = new MessageView("assistant") { IsStreaming = true, Prompt = text };
+        var answer = new MessageView("assistant") { IsStreaming = true, Prompt = text, AgentId = agent.Id };
         Messages.Add(answer);
         Changed?.Invoke();
-        await ConsumeAsync(agent, answer, stream.SendAsync(agent, new ChatStart(agent.Id, ConversationId, text), cancellationToken), owner: true, cancellationToken);
+        var start = new ChatStart(agent.Id, ConversationId, text, cut?.Id);
+        await ConsumeAsync(agent, answer, stream.SendAsync(agent, start, cancellationToken), owner: true, cancellationToken);
     }
 
     /// <summary>Follows an answer that another tab (or this tab before a reload) started, from where it stands.</summary>
@@ -117,7 +164,8 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
             return;
         }
 
-        var answer = new MessageView("assistant", snapshot.Text) { IsStreaming = true, GenerationId = inFlight.GenerationId };
+        var answer = new MessageView("assistant", snapshot.Text) { IsStreaming = true, GenerationId = inFlight.GenerationId, AgentId = agent.Id };
+        answer.AppendReasoning(snapshot.Reasoning ?? "");
         Messages.Add(answer);
         Changed?.Invoke();
         var point = new ResumePoint(inFlight.GenerationId, snapshot.LastSeq, snapshot.Text.Length);
@@ -187,12 +235,22 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
         }
     }
 
-    /// <summary>Sends a failed answer's prompt again.</summary>
-    public Task RetryAsync(MessageView failed, CancellationToken cancellationToken)
+    /// <summary>Sends a failed answer's prompt again, by <paramref name="agentId"/> (null: the same agent).</summary>
+    public Task RetryAsync(MessageView failed, string? agentId, CancellationToken cancellationToken)
     {
         if (failed.Prompt is null || Streaming is not null)
         {
             return Task.CompletedTask;
+        }
+
+        if (CanRework(failed))
+        {
+            return RegenerateAsync(failed, agentId, cancellationToken);
+        }
+
+        if (agentId is not null)
+        {
+            SelectAgent(agentId);
         }
 
         var index = Messages.IndexOf(failed);
@@ -217,7 +275,7 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
     private async Task ConsumeAsync(AgentInfo agent, MessageView answer, IAsyncEnumerable<ChatEvent> events, bool owner, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        TimeSpan? firstText = null;
+        TimeSpan? firstText = null, firstReasoning = null;
         try
         {
             await foreach (var chatEvent in events)
@@ -227,20 +285,30 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
                 {
                     case ChatEvent.Meta:
                         answer.GenerationId = chatEvent.GenerationId;
-                        ConversationId ??= chatEvent.ConversationId;
+                        ListNewConversation(agent, answer, chatEvent.ConversationId);
                         await AnnounceAsync(agent, answer, owner);
                         break;
+                    case ChatEvent.Reasoning:
+                        firstReasoning ??= clock.Elapsed;
+                        answer.AppendReasoning(chatEvent.Text ?? "");
+                        Grew?.Invoke();
+                        continue;
                     case ChatEvent.Delta:
                         firstText ??= clock.Elapsed;
                         answer.TimeToFirstToken ??= firstText;
+                        answer.ReasoningTime ??= firstText - firstReasoning;
                         answer.Append(chatEvent.Text ?? "");
-                        break;
+                        Grew?.Invoke();
+                        continue;
                     case ChatEvent.Done:
                         answer.FinishReason = chatEvent.FinishReason;
                         answer.TokensPerSecond = TokensPerSecond(chatEvent.Usage?.OutputTokens, clock.Elapsed - (firstText ?? clock.Elapsed));
+                        answer.TotalTime = clock.Elapsed;
+                        answer.ReasoningTime = chatEvent.Timings?.ReasoningMs is { } reasoningMs ? TimeSpan.FromMilliseconds(reasoningMs) : answer.ReasoningTime;
                         break;
                     case ChatEvent.Error:
                         answer.Error = chatEvent.Message ?? chatEvent.Code;
+                        answer.ErrorCode = chatEvent.Code;
                         answer.CanRetry = owner && answer.Prompt is not null;
                         break;
                 }
@@ -261,9 +329,60 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
             await storage.RemoveInFlightAsync(conversationId);
         }
 
-        Conversations = await api.GetConversationsAsync(cancellationToken);
+        await RefreshAfterAnswerAsync(cancellationToken);
         Changed?.Invoke();
     }
+
+    // The list gets the server's title; the messages get the ids regenerate and edit name. A conversation another
+    // tab changed meanwhile keeps its messages as shown: the next catch-up reloads it.
+    private async Task RefreshAfterAnswerAsync(CancellationToken cancellationToken)
+    {
+        Conversations = await api.GetConversationsAsync(cancellationToken);
+        if (ConversationId is { } conversationId && await api.GetConversationAsync(conversationId, cancellationToken) is { } stored
+            && stored.Messages.Count == Messages.Count)
+        {
+            for (var i = 0; i < Messages.Count; i++)
+            {
+                Messages[i].Id ??= stored.Messages[i].Id;
+            }
+        }
+    }
+
+    // A new conversation is listed the moment the API names it, under its first words until it has its title.
+    private void ListNewConversation(AgentInfo agent, MessageView answer, string? conversationId)
+    {
+        if (ConversationId is not null || conversationId is null)
+        {
+            return;
+        }
+
+        ConversationId = conversationId;
+        if (Conversations.All(conversation => conversation.Id != conversationId))
+        {
+            var now = DateTimeOffset.Now;
+            var title = answer.Prompt is { Length: > 60 } prompt ? prompt[..60].TrimEnd() + "…" : answer.Prompt ?? "";
+            Conversations = [new ConversationSummary(conversationId, agent.Id, title, now, now, answer.GenerationId), .. Conversations];
+        }
+    }
+
+    private static MessageView Stored(ConversationMessage message)
+    {
+        var view = new MessageView(message.Role, message.Text)
+        {
+            Id = message.Id,
+            GenerationId = message.GenerationId,
+            FinishReason = message.FinishReason,
+            AgentId = message.AgentId,
+            Tier = TransportTiers.Parse(message.Transport),
+            TimeToFirstToken = Milliseconds(message.Timings?.TimeToFirstTokenMs),
+            TotalTime = Milliseconds(message.Timings?.TotalMs),
+            ReasoningTime = Milliseconds(message.Timings?.ReasoningMs),
+        };
+        view.AppendReasoning(message.Reasoning ?? "");
+        return view;
+    }
+
+    private static TimeSpan? Milliseconds(long? milliseconds) => milliseconds is { } value ? TimeSpan.FromMilliseconds(value) : null;
 
     // Other tabs of this browser on the same conversation hear of the answer at once; anything else (a reload,
     // another device) finds it as the conversation's activeGenerationId.

@@ -6,7 +6,11 @@ namespace Canvas.WebFrontend.Client.Transport;
 /// <param name="AgentId">The agent.</param>
 /// <param name="ConversationId">The conversation; null starts a new one.</param>
 /// <param name="Message">The user's message.</param>
-public sealed record ChatStart(string AgentId, string? ConversationId, string Message)
+/// <param name="EditMessageId">
+/// A user message of the conversation to cut it at: it and everything after it are replaced by <paramref name="Message"/>
+/// (regenerate, regenerate with another agent, edit and resend). Null adds a message.
+/// </param>
+public sealed record ChatStart(string AgentId, string? ConversationId, string Message, string? EditMessageId = null)
 {
     /// <summary>
     /// Gets the idempotency key every tier's start of this answer carries (the <c>Idempotency-Key</c> header, or
@@ -26,7 +30,8 @@ public sealed record ResumePoint(string GenerationId, long AfterSeq, int TextLen
 internal sealed record ChatStartBody(
     string AgentId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ConversationId,
-    string Message);
+    string Message,
+    string? EditMessageId = null);
 
 /// <summary>A client → server WebSocket message (PROTOCOL.md, "WebSocket messages").</summary>
 internal sealed record WebSocketClientMessage(string Type)
@@ -39,4 +44,5 @@ internal sealed record WebSocketClientMessage(string Type)
     public string? GenerationId { get; init; }
     public long? AfterSeq { get; init; }
     public string? IdempotencyKey { get; init; }
+    public string? EditMessageId { get; init; }
 }

@@ -34,7 +34,7 @@ public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTrans
         var earlier = start.ConversationId is { } existing ? (await api.GetConversationAsync(existing, cancellationToken))?.ActiveGenerationId : null;
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/chat")
         {
-            Content = JsonContent.Create(new ChatStartBody(start.AgentId, start.ConversationId, start.Message), ClientJsonContext.Default.ChatStartBody),
+            Content = JsonContent.Create(new ChatStartBody(start.AgentId, start.ConversationId, start.Message, start.EditMessageId), ClientJsonContext.Default.ChatStartBody),
         };
         if (fallbackFrom is { } from)
         {

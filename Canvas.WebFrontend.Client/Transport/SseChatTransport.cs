@@ -22,7 +22,7 @@ public sealed class SseChatTransport(HttpClient http) : IChatTransport
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "api/chat/sse")
         {
-            Content = JsonContent.Create(new ChatStartBody(start.AgentId, start.ConversationId, start.Message), ClientJsonContext.Default.ChatStartBody),
+            Content = JsonContent.Create(new ChatStartBody(start.AgentId, start.ConversationId, start.Message, start.EditMessageId), ClientJsonContext.Default.ChatStartBody),
         };
         AddFallbackFrom(request, fallbackFrom);
         request.Headers.Add(SseEventStream.IdempotencyKeyHeader, start.IdempotencyKey);

@@ -54,6 +54,7 @@ public sealed class WebSocketChatTransport : IChatTransport, IAsyncDisposable
             AgentId = start.AgentId,
             ConversationId = start.ConversationId,
             Message = start.Message,
+            EditMessageId = start.EditMessageId,
             FallbackFrom = fallbackFrom?.ToWire(),
         };
         return ExchangeAsync(message, requestId, generationId: null, cancellationToken);
@@ -203,11 +204,23 @@ public sealed class WebSocketChatTransport : IChatTransport, IAsyncDisposable
         {
             throw new TransportFailedException(Tier, $"The WebSocket did not open within {_options.WebSocketOpenTimeout.TotalSeconds:0.#} s.");
         }
+        catch (WebSocketException exception) when (WasClosedByTheServer(socket))
+        {
+            // In the browser an upgrade that is accepted and closed at once fails ConnectAsync too, but with the
+            // server's own close code; a refused or unreachable upgrade only ever has 1006 (RFC 6455 §7.4.1).
+            throw new TransportFailedException(Tier, $"The WebSocket was accepted and then closed before the answer started{CloseReason(socket)}: a proxy may not support WebSockets.", exception);
+        }
         catch (WebSocketException exception)
         {
             throw new TransportFailedException(Tier, "The WebSocket could not be opened: a proxy or firewall may block WebSockets, or the sign-in was refused.", exception);
         }
     }
+
+    private static bool WasClosedByTheServer(ClientWebSocket socket) =>
+        socket.CloseStatus is { } status && status != WebSocketCloseStatus.Empty && (int)status != 1006;
+
+    private static string CloseReason(ClientWebSocket socket) =>
+        string.IsNullOrEmpty(socket.CloseStatusDescription) ? "" : $" ({socket.CloseStatusDescription})";
 
     private async Task SendAsync(ClientWebSocket socket, WebSocketClientMessage message, CancellationToken cancellationToken)
     {
@@ -237,10 +250,9 @@ public sealed class WebSocketChatTransport : IChatTransport, IAsyncDisposable
                 var result = await socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    var reason = string.IsNullOrEmpty(socket.CloseStatusDescription) ? "" : $" ({socket.CloseStatusDescription})";
                     throw new TransportFailedException(Tier, accepted
-                        ? $"The WebSocket closed in the middle of the answer{reason}."
-                        : $"The WebSocket was accepted and then closed before the answer started{reason}: a proxy may not support WebSockets.");
+                        ? $"The WebSocket closed in the middle of the answer{CloseReason(socket)}."
+                        : $"The WebSocket was accepted and then closed before the answer started{CloseReason(socket)}: a proxy may not support WebSockets.");
                 }
 
                 buffer.Advance(result.Count);

@@ -24,6 +24,7 @@ public static class ChatApiProxyExtensions
             .Validate(options => options.IdleTimeout > TimeSpan.Zero, "Canvas:Proxy:IdleTimeout must be positive.")
             .ValidateOnStart();
         builder.Services.AddHttpForwarder();
+        builder.Services.AddProblemDetails();
         return builder;
     }
 
@@ -34,6 +35,14 @@ public static class ChatApiProxyExtensions
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments(ApiPrefix),
             api => api.UseMiddleware<WebSocketOriginMiddleware>());
+
+    /// <summary>Answers <c>/api</c> requests the chat API could not be reached for with problem details (502).</summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The same application.</returns>
+    public static IApplicationBuilder UseChatApiUnreachableProblem(this IApplicationBuilder app) =>
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(ApiPrefix),
+            api => api.UseMiddleware<ChatApiUnreachableMiddleware>());
 
     /// <summary>
     /// Maps <c>/api/{**rest}</c> to the chat API found by <see cref="ChatApiAddress.Resolve"/>, for signed-in users only.

@@ -1,4 +1,5 @@
-// Page events the Blazor client cannot get from .NET: other tabs' localStorage writes and the tab being shown again.
+// Page behaviour the Blazor client cannot get from .NET: other tabs' localStorage writes, the tab being shown again,
+// the message list following a streaming answer, Enter in the message box, and the clipboard.
 window.canvasBrowser = {
   subscribe(listener, keyPrefix) {
     const onStorage = (event) => {
@@ -21,3 +22,74 @@ window.canvasBrowser = {
     };
   }
 };
+
+// The list stays at its bottom while it grows, unless the user scrolled up: then the pane says
+// data-following="false" (CSS shows "Jump to latest") until they come back down or send a message.
+window.canvasScroll = {
+  follow(pane) {
+    const list = pane.querySelector('.messages');
+    const jump = pane.querySelector('.jump-latest');
+    const slack = 32;
+    let following = true;
+    let lastTop = list.scrollTop;
+    const atBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight <= slack;
+    const set = (value) => { following = value; pane.dataset.following = String(value); };
+    const toBottom = () => { list.scrollTop = list.scrollHeight; lastTop = list.scrollTop; };
+    // Growth never moves scrollTop up, so only the user does: that alone stops following.
+    const onScroll = () => {
+      if (list.scrollTop < lastTop - 1 && !atBottom()) { set(false); } else if (atBottom()) { set(true); }
+      lastTop = list.scrollTop;
+    };
+    const sentByUser = (mutation) => [...mutation.addedNodes].some(node => node.nodeType === 1 && node.matches('[data-role=user]'));
+    const observer = new MutationObserver((mutations) => {
+      if (mutations.some(sentByUser)) { set(true); }
+      if (following) { toBottom(); }
+    });
+    const onJump = () => { set(true); toBottom(); };
+    observer.observe(list, { childList: true, subtree: true, characterData: true });
+    list.addEventListener('scroll', onScroll, { passive: true });
+    jump.addEventListener('click', onJump);
+    set(true);
+    toBottom();
+    return {
+      dispose() {
+        observer.disconnect();
+        list.removeEventListener('scroll', onScroll);
+        jump.removeEventListener('click', onJump);
+      }
+    };
+  }
+};
+
+// Enter sends and Shift+Enter adds a line, as in every chat app; a composing IME keeps its Enter.
+window.canvasInput = {
+  attach(textarea) {
+    textarea.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        textarea.form?.requestSubmit();
+      }
+    });
+  },
+  focus(element) { element?.focus({ preventScroll: true }); }
+};
+
+// Markdown is rendered as inert HTML, so the code blocks' copy buttons are handled here, once for the page.
+window.canvasClipboard = {
+  async copy(text) {
+    await navigator.clipboard.writeText(text);
+  }
+};
+document.addEventListener('click', async (event) => {
+  const button = event.target.closest?.('.code-copy');
+  if (!button) { return; }
+  const code = button.closest('.code-block')?.querySelector('pre code');
+  if (!code) { return; }
+  try {
+    await navigator.clipboard.writeText(code.textContent);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Copy failed';
+  }
+  setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+});

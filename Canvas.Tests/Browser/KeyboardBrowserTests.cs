@@ -1,0 +1,90 @@
+using Canvas.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Canvas.Tests.Browser;
+
+/// <summary>Issue 10 item 8: Enter sends, Shift+Enter adds a line, Tab goes round every control, Escape and a click outside close popovers.</summary>
+public sealed class KeyboardBrowserTests(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output)
+    : BrowserTest(chromium, redis, stack, output)
+{
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task Enter_Sends_ShiftEnter_AddsALine(string screenName)
+    {
+        // Arrange
+        var chat = await OpenChatAsync(test: $"{nameof(Enter_Sends_ShiftEnter_AddsALine)}({screenName})", screen: Screen.Named(screenName));
+        await chat.SelectAgentAsync("gpt");
+        await chat.MessageInput.FocusAsync();
+
+        // Act
+        await chat.Page.Keyboard.TypeAsync("First line");
+        await chat.Page.Keyboard.PressAsync("Shift+Enter");
+        await chat.Page.Keyboard.TypeAsync("second line");
+        await Expect(chat.Answers).ToHaveCountAsync(0);
+        await chat.Page.Keyboard.PressAsync("Enter");
+
+        // Assert
+        await chat.WaitForAnswerAsync();
+        await Expect(chat.UserTexts).ToHaveTextAsync(["First line\nsecond line"]);
+        await Expect(chat.MessageInput).ToHaveValueAsync("");
+    }
+
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task Tab_ReachesEveryControl_AndComesBackToTheMessageBox(string screenName)
+    {
+        // Arrange: a conversation, so that the messages' buttons are in the order too.
+        var chat = await OpenChatAsync(test: $"{nameof(Tab_ReachesEveryControl_AndComesBackToTheMessageBox)}({screenName})", screen: Screen.Named(screenName));
+        await chat.SelectAgentAsync("gpt");
+        await chat.SendAsync("Hello");
+        await chat.WaitForAnswerAsync();
+        await chat.MessageInput.FocusAsync();
+        Assert.Null(await chat.MessageInput.GetAttributeAsync("tabindex"));
+
+        // Act: Tab until the message box has the focus again.
+        var reached = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            await chat.Page.Keyboard.PressAsync("Tab");
+            var focused = await chat.FocusedAsync();
+            if (focused == "message-input")
+            {
+                break;
+            }
+
+            reached.Add(focused);
+        }
+
+        // Assert: every control (the agent is locked in an open conversation, and Send is off while the box is empty)
+        Assert.Equal("message-input", await chat.FocusedAsync());
+        var expected = screenName == "phone"
+            ? new[] { "drawer-toggle", "toolbar-new-chat", "theme-toggle", "connection-button", "copy-message", "regenerate", "regenerate-with" }
+            : new[] { "new-conversation", "conversation-search", "rename-conversation", "delete-conversation", "theme-toggle", "connection-button", "copy-message", "regenerate", "regenerate-with" };
+        Assert.All(expected, control => Assert.Contains(control, reached));
+        var unlabelled = await chat.Page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('button')].filter(b => b.checkVisibility() && !(b.getAttribute('aria-label') || b.textContent.trim().match(/[A-Za-z]/))).map(b => b.outerHTML)");
+        Assert.Empty(unlabelled);
+    }
+
+    [Fact]
+    public async Task IndicatorDetails_CloseOnEscapeAndOnAClickOutside()
+    {
+        // Arrange
+        var chat = await OpenChatAsync(screen: Screen.Desktop);
+        var details = chat.Page.GetByTestId("connection-details");
+
+        // Act + Assert
+        await chat.Page.Locator(".indicator-button").ClickAsync();
+        await Expect(details).ToBeVisibleAsync();
+        await chat.Page.Keyboard.PressAsync("Escape");
+        await Expect(details).Not.ToBeVisibleAsync();
+
+        await chat.Page.Locator(".indicator-button").ClickAsync();
+        await Expect(details).ToBeVisibleAsync();
+        await chat.Page.Mouse.ClickAsync(400, 400);
+        await Expect(details).Not.ToBeVisibleAsync();
+    }
+}
