@@ -7,5 +7,6 @@ if (args.Length > 0 && args[0] == "load")
     return await Canvas.Benchmarks.Load.LoadGenerator.RunAsync(args[1..]);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Named through a type of this assembly: `Program` alone is ambiguous with ChatApi's public Program (CS0436).
+BenchmarkSwitcher.FromAssembly(typeof(Canvas.Benchmarks.Load.LoadGenerator).Assembly).Run(args);
 return 0;
