@@ -61,6 +61,9 @@ public sealed class ChaosClient
     public string IdempotencyKey { get; }
     public ChaosTranscript Transcript { get; } = new();
 
+    /// <summary>Gets or sets the disruption's hang bound, postponed while the client waits for a live instance.</summary>
+    public ChaosDeadline? Deadline { get; set; }
+
     /// <summary>Gets the instances a start went to: one of them runs the answer.</summary>
     public List<ChatApiProcess> StartedOn { get; } = [];
 
@@ -236,7 +239,7 @@ public sealed class ChaosClient
         var tiers = ChaosStack.AgentTiers[AgentId];
         while (!Transcript.Ended)
         {
-            var instance = await _stack.PickAsync(random, cancellationToken: cancellationToken);
+            var instance = await _stack.PickAsync(random, deadline: Deadline, cancellationToken: cancellationToken);
             if (await StreamAsync(instance, tiers[random.Next(tiers.Length)], onEvent: null, cancellationToken) == SegmentEnd.Dropped)
             {
                 await Task.Delay(100, cancellationToken);

@@ -123,7 +123,11 @@ public sealed class ChaosStack : IAsyncDisposable
         UpstreamOf(agentId).Enqueue(FakeResponse.Fixture(Recordings[agentId].File) with { ChunkDelay = _settings.Pace });
 
     /// <summary>Picks a live instance at random, other than <paramref name="avoid"/> when another is live.</summary>
-    public async Task<ChatApiProcess> PickAsync(Random random, ChatApiProcess? avoid = null, CancellationToken cancellationToken = default)
+    /// <param name="random">The disruption's generator.</param>
+    /// <param name="avoid">An instance not to pick while another is live.</param>
+    /// <param name="deadline">Postponed by the time spent waiting for a replacement when none is live.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public async Task<ChatApiProcess> PickAsync(Random random, ChatApiProcess? avoid = null, ChaosDeadline? deadline = null, CancellationToken cancellationToken = default)
     {
         while (true)
         {
@@ -140,6 +144,7 @@ public sealed class ChaosStack : IAsyncDisposable
             }
 
             await Task.Delay(50, cancellationToken);
+            deadline?.Postpone(TimeSpan.FromMilliseconds(50));
         }
     }
 

@@ -16,8 +16,9 @@ public sealed class DisruptionRunner(ChaosStack stack)
     {
         var random = disruption.NewRandom();
         var client = new ChaosClient(stack, disruption.AgentId, disruption.Number);
+        using var bound = new ChaosDeadline(stack.Settings.HangBound);
+        client.Deadline = bound;
         var play = new Play(stack, client, random);
-        using var bound = new CancellationTokenSource(stack.Settings.HangBound);
         var began = stack.Now;
         try
         {
@@ -39,12 +40,16 @@ public sealed class DisruptionRunner(ChaosStack stack)
                 await play.JudgeStopAsync(bound.Token);
             }
         }
-        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        catch (OperationCanceledException) when (bound.Token.IsCancellationRequested)
         {
+            // Whether the server ended the answer tells a stuck reader from a stuck runner.
+            using var look = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var snapshot = client.Transcript.GenerationId is null ? null : await client.SnapshotAsync(await play.PickAsync(look.Token), look.Token);
             return Judge(disruption, play, began) with
             {
                 Outcome = ChaosOutcome.Hung,
-                Detail = $"no end within {stack.Settings.HangBound.TotalSeconds} s; had seq {client.Transcript.LastSeq} of {client.Transcript.GenerationId}; "
+                Detail = $"no end within {stack.Settings.HangBound.TotalSeconds} s; had seq {client.Transcript.LastSeq} of {client.Transcript.GenerationId} "
+                    + $"(server: {snapshot?.Status ?? "?"} at seq {snapshot?.LastSeq}); "
                     + string.Join(" | ", client.Trail.Concat(stack.LogLinesAbout(client.Transcript.GenerationId ?? "?").Take(10))),
             };
         }
@@ -155,7 +160,8 @@ public sealed class DisruptionRunner(ChaosStack stack)
     {
         var client = play.Client;
         await using var gate = await play.HoldFaultGateAsync(cancellationToken);
-        await stack.WaitUntilTwoLiveAsync(cancellationToken);
+        await stack.WaitUntilTwoLiveAsync(CancellationToken.None);
+        client.Deadline?.Restart();
         var runner = await play.PickAsync(cancellationToken);
         await client.StreamAsync(runner, play.AnyStreamTier(), play.CutAtSeq(play.Random.Next(0, 2)), cancellationToken);
         if (client.Transcript.Ended)
@@ -164,7 +170,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
             return;
         }
 
-        var serving = await stack.PickAsync(play.Random, avoid: runner, cancellationToken);
+        var serving = await stack.PickAsync(play.Random, avoid: runner, client.Deadline, cancellationToken);
         var killAt = client.Transcript.LastSeq + play.Random.Next(1, 3);
         await client.StreamAsync(serving, play.AnyStreamTier(), async generationEvent =>
         {
@@ -184,7 +190,8 @@ public sealed class DisruptionRunner(ChaosStack stack)
     {
         var client = play.Client;
         await using var gate = await play.HoldFaultGateAsync(cancellationToken);
-        await stack.WaitUntilTwoLiveAsync(cancellationToken);
+        await stack.WaitUntilTwoLiveAsync(CancellationToken.None);
+        client.Deadline?.Restart();
         var runner = await play.PickAsync(cancellationToken);
         await client.StreamAsync(runner, play.AnyStreamTier(), play.CutAtSeq(play.Random.Next(0, 2)), cancellationToken);
         if (client.Transcript.Ended)
@@ -193,7 +200,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
             return;
         }
 
-        var follower = play.Random.Next(2) == 0 ? runner : await stack.PickAsync(play.Random, avoid: runner, cancellationToken);
+        var follower = play.Random.Next(2) == 0 ? runner : await stack.PickAsync(play.Random, avoid: runner, client.Deadline, cancellationToken);
         var killAt = client.Transcript.LastSeq + play.Random.Next(1, 3);
         await client.StreamAsync(follower, play.AnyStreamTier(), async generationEvent =>
         {
@@ -307,11 +314,12 @@ public sealed class DisruptionRunner(ChaosStack stack)
         /// </summary>
         public async Task<IAsyncDisposable> HoldFaultGateAsync(CancellationToken cancellationToken)
         {
-            await stack.FaultGate.WaitAsync(cancellationToken);
+            await stack.FaultGate.WaitAsync(CancellationToken.None);
+            Client.Deadline?.Restart();
             return new GateHold(stack.FaultGate);
         }
 
-        public Task<ChatApiProcess> PickAsync(CancellationToken cancellationToken) => stack.PickAsync(Random, cancellationToken: cancellationToken);
+        public Task<ChatApiProcess> PickAsync(CancellationToken cancellationToken) => stack.PickAsync(Random, deadline: Client.Deadline, cancellationToken: cancellationToken);
 
         public string[] StreamTiers() => ChaosStack.AgentTiers[Client.AgentId].Where(tier => tier != "rest").ToArray();
 
