@@ -42,6 +42,10 @@ public sealed class ChatSocketClient : IAsyncDisposable
     public Task SendTextAsync(string text, CancellationToken cancellationToken = default) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
 
+    /// <summary>Sends the bytes as one text frame as they are, valid UTF-8 or not.</summary>
+    public Task SendTextFrameAsync(byte[] bytes, CancellationToken cancellationToken = default) =>
+        _socket.SendAsync(bytes, WebSocketMessageType.Text, true, cancellationToken);
+
     public Task SendBinaryAsync(byte[] bytes, CancellationToken cancellationToken = default) =>
         _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, cancellationToken);
 
