@@ -5,7 +5,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Canvas.Tests.Browser;
 
-/// <summary>Issue 10 item 3: code blocks highlighted with their language and a copy button; tables readable on a phone.</summary>
+/// <summary>
+/// Issue 10 item 3: code blocks highlighted with their language and a copy button; tables readable on a phone; and
+/// (item 4) Copy on the message gives its Markdown.
+/// </summary>
 public sealed class CodeBlockBrowserTests(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output)
     : BrowserTest(chromium, redis, stack, output)
 {
@@ -66,6 +69,11 @@ public sealed class CodeBlockBrowserTests(ChromiumFixture chromium, RedisServerF
         {
             Assert.True(await table.EvaluateAsync<bool>("t => t.scrollWidth > t.clientWidth"), "At 390 px the table should scroll inside the answer.");
         }
+
+        // Copying the whole message gives its Markdown source.
+        await chat.LastAnswer.GetByTestId("copy-message").ClickAsync();
+        await Expect(chat.LastAnswer.GetByTestId("copy-message")).ToHaveTextAsync("Copied");
+        Assert.Equal(Answer, await chat.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
 
         await block.ScrollIntoViewIfNeededAsync();
         await SaveScreenshotAsync(chat, screen.Mobile ? "mobile.png" : "desktop-code.png");

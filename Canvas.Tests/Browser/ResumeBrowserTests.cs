@@ -35,15 +35,18 @@ public sealed class ResumeBrowserTests(ChromiumFixture chromium, RedisServerFixt
     [Fact]
     public async Task SecondTabOpenedMidAnswer_FindsTheAnswerThroughTheConversation_AndShowsItLive()
     {
-        // Arrange: the upstream holds the answer half-way until the second tab has shown it.
+        // Arrange: the upstream holds the answer half-way until the second tab has shown it. The second tab (same
+        // browser profile, so the same user) is loaded beforehand and goes to the conversation in the client, as a
+        // click on it in the list does: booting the client under load could outlast the upstream's idle timeout (5 s).
         Stack.Environment.OpenAI.Enqueue(FakeResponse.Fixture(SlowFixture) with { Fault = StreamFault.Stall(afterChunks: 6) });
         var first = await OpenChatAsync();
+        var second = await OpenChatAsync(context: first.Page.Context);
         await first.SelectAgentAsync("gpt");
         await first.SendAsync("Count to five");
         await first.WaitForPartialAnswerAsync();
 
-        // Act: the same browser profile (same user), opened on the conversation while it is being answered.
-        var second = await OpenChatAsync(new Uri(first.Page.Url).PathAndQuery, first.Page.Context);
+        // Act
+        await second.Page.EvaluateAsync("path => Blazor.navigateTo(path)", new Uri(first.Page.Url).PathAndQuery);
         await second.WaitForPartialAnswerAsync();
         Stack.Environment.OpenAI.ReleaseStalledResponses();
 

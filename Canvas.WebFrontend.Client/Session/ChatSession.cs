@@ -337,6 +337,18 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
     // tab changed meanwhile keeps its messages as shown: the next catch-up reloads it.
     private async Task RefreshAfterAnswerAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await ReadBackAsync(cancellationToken);
+        }
+        catch (Exception exception) when (ApiFailure.IsApiFailure(exception))
+        {
+            // The answer is shown already; the list and the ids come with the next load (ApiWatch keeps loading).
+        }
+    }
+
+    private async Task ReadBackAsync(CancellationToken cancellationToken)
+    {
         Conversations = await api.GetConversationsAsync(cancellationToken);
         if (ConversationId is { } conversationId && await api.GetConversationAsync(conversationId, cancellationToken) is { } stored
             && stored.Messages.Count == Messages.Count)
