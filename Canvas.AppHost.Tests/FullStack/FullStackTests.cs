@@ -114,12 +114,17 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
 
         // Act
         await dashboard.GotoAsync("/").WaitAsync(Bound);
-        foreach (var resource in new[] { "redis", "chatapi", "webfrontend" })
+        // Each resource's row in the grid (the two ChatApi replicas are rows of their own) shows it running.
+        var rows = dashboard.GetByRole(AriaRole.Row);
+        await Expect(rows.Filter(new() { HasText = "chatapi-" })).ToHaveCountAsync(2);
+        foreach (var resource in new[] { "redis", "chatapi-", "webfrontend" })
         {
-            await Expect(dashboard.GetByText(resource, new() { Exact = false }).First).ToBeVisibleAsync();
+            foreach (var row in await rows.Filter(new() { HasText = resource }).AllAsync())
+            {
+                await Expect(row).ToContainTextAsync("Running");
+            }
         }
 
-        await Expect(dashboard.GetByText("Running").First).ToBeVisibleAsync();
         await SaveScreenshotAsync(dashboard, "dashboard-resources.png");
         await dashboard.GotoAsync($"/traces/detail/{tier.TraceId}").WaitAsync(Bound);
 
