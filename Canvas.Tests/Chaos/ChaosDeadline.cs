@@ -10,16 +10,13 @@ public sealed class ChaosDeadline : IDisposable
     private readonly TimeSpan _bound;
     private DateTime _due;
 
-    public ChaosDeadline(TimeSpan bound)
-    {
-        _bound = bound;
-        Restart();
-    }
+    /// <summary>Creates the bound, not running yet: <see cref="Restart"/> starts it.</summary>
+    public ChaosDeadline(TimeSpan bound) => _bound = bound;
 
     /// <summary>Gets the token that fires when the bound has passed.</summary>
     public CancellationToken Token => _expiry.Token;
 
-    /// <summary>Starts the whole bound again from now (once the disruption holds the fault gate).</summary>
+    /// <summary>Starts the whole bound from now: when the disruption begins, or once it holds the fault gate.</summary>
     public void Restart()
     {
         lock (_expiry)
@@ -34,7 +31,7 @@ public sealed class ChaosDeadline : IDisposable
     {
         lock (_expiry)
         {
-            if (_expiry.IsCancellationRequested)
+            if (_expiry.IsCancellationRequested || _due == default)
             {
                 return;
             }

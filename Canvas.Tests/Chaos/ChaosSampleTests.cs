@@ -8,13 +8,14 @@ namespace Canvas.Tests.Chaos;
 /// counts only, never times: no answer lost or duplicated, none hung, and a typed error only where the run killed the
 /// answer's runner or restarted or paused Redis.
 /// </summary>
+[Collection(ChaosCollection.Name)]
 public sealed class ChaosSampleTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task HundredDisruptions_OnOneRedis_EveryAnswerExactlyOnceOrLostWhereItsRunnerDied()
     {
         // Arrange
-        var settings = new ChaosSettings(Seed: 20261201, Count: 100, Concurrency: 10);
+        var settings = new ChaosSettings(Seed: 20261201, Count: 100, Concurrency: 10) { HangBound = ChaosCollection.HangBound };
 
         // Act
         var report = await ChaosRun.RunAsync(settings, log: output.WriteLine);

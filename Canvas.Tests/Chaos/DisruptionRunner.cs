@@ -18,6 +18,12 @@ public sealed class DisruptionRunner(ChaosStack stack)
         var client = new ChaosClient(stack, disruption.AgentId, disruption.Number);
         using var bound = new ChaosDeadline(stack.Settings.HangBound);
         client.Deadline = bound;
+        if (disruption.Kind is not (DisruptionKind.ServingInstanceKilled or DisruptionKind.RunnerInstanceKilled
+            or DisruptionKind.RedisRestarted or DisruptionKind.RedisPaused))
+        {
+            // The others start it once they hold the fault gate: its queue is the run's, not the system's.
+            bound.Restart();
+        }
         var play = new Play(stack, client, random);
         var began = stack.Now;
         try

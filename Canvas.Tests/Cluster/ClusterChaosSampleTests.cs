@@ -7,13 +7,14 @@ namespace Canvas.Tests.Cluster;
 /// The chaos sample once on a 3-master Redis Cluster: the same disruptions as on one Redis (a Redis restart or pause
 /// hits one node), the same counts asserted, never times.
 /// </summary>
+[Collection(ChaosCollection.Name)]
 public sealed class ClusterChaosSampleTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task HundredDisruptions_OnARedisCluster_EveryAnswerExactlyOnceOrLostWhereItsRunnerDied()
     {
         // Arrange
-        var settings = new ChaosSettings(Seed: 20261202, Count: 100, Concurrency: 10, Cluster: true);
+        var settings = new ChaosSettings(Seed: 20261202, Count: 100, Concurrency: 10, Cluster: true) { HangBound = ChaosCollection.HangBound };
 
         // Act
         var report = await ChaosRun.RunAsync(settings, log: output.WriteLine);
