@@ -1,14 +1,11 @@
 using BenchmarkDotNet.Running;
 
 // `dotnet run -c Release --project Canvas.Benchmarks -- --filter *` runs the micro-benchmarks;
-// `… -- load --help` runs the load generator; `… -- chaos --help` the chaos run; `… -- chart …` draws a
-// side-by-side harness run.
+// `… -- load --help` runs the load generator; `… -- chart …` draws a side-by-side harness run.
 switch (args.FirstOrDefault())
 {
     case "load":
         return await Canvas.Benchmarks.Load.LoadGenerator.RunAsync(args[1..]);
-    case "chaos":
-        return await Canvas.Benchmarks.Chaos.ChaosCommand.RunAsync(args[1..]);
     case "chart":
         return await Canvas.Benchmarks.Report.ChartCommand.RunAsync(args[1..]);
     default:

@@ -252,8 +252,11 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         await ReadRangeAsync(KeysOf(generationId).Log, -1, count: null).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
-    public async Task<bool> EndIfRunnerLostAsync(string generationId, long lastSeq, CancellationToken cancellationToken) =>
-        await CheckOwnerAsync(generationId, lastSeq).WaitAsync(cancellationToken).ConfigureAwait(false) == OwnerCheck.MoreStored;
+    public async Task<bool> EndIfRunnerLostAsync(string generationId, long lastSeq, CancellationToken cancellationToken)
+    {
+        var owner = (await FindAsync(generationId, cancellationToken).ConfigureAwait(false))?.OwnerReplicaId ?? "";
+        return await CheckOwnerAsync(generationId, owner, lastSeq).WaitAsync(cancellationToken).ConfigureAwait(false) == OwnerCheck.MoreStored;
+    }
 
     /// <inheritdoc/>
     public async Task HeartbeatAsync(string generationId, CancellationToken cancellationToken)

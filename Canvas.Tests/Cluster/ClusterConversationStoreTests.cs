@@ -2,7 +2,6 @@ using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Conversations;
 using Canvas.Tests.Conversations;
 using Canvas.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Canvas.Tests.Cluster;
@@ -17,10 +16,12 @@ public sealed class ClusterConversationStoreTests(RedisClusterFixture cluster) :
     private ConnectionMultiplexer? _connection;
 
     /// <inheritdoc/>
-    protected override async Task<IConversationStore> CreateStoreAsync(TimeProvider clock)
+    protected override async Task<IConversationStore> CreateStoreAsync(TimeProvider clock, ConversationOptions options)
     {
         _connection = await cluster.ConnectAsync();
-        return new RedisConversationStore(_connection, Options.Create(new BackplaneOptions { KeyPrefix = $"test-{Guid.NewGuid():N}" }), clock);
+        return new RedisConversationStore(
+            _connection, Microsoft.Extensions.Options.Options.Create(new BackplaneOptions { KeyPrefix = $"test-{Guid.NewGuid():N}" }),
+            Microsoft.Extensions.Options.Options.Create(options), clock);
     }
 
     /// <inheritdoc/>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Canvas.Tests.Chaos;
 
-namespace Canvas.Benchmarks.Chaos;
+namespace Canvas.Chaos;
 
 /// <summary>What the chaos verb does; parsed from <c>--name value</c> pairs and the <c>--quick</c> and <c>--cluster</c> switches.</summary>
 internal sealed record ChaosOptions(ChaosSettings Settings, string JsonPath)

@@ -1,6 +1,6 @@
 using Canvas.Tests.Chaos;
 
-namespace Canvas.Benchmarks.Chaos;
+namespace Canvas.Chaos;
 
 /// <summary>The <c>chaos</c> verb: a full seeded chaos run with a progress line, a summary and a JSON result.</summary>
 internal static class ChaosCommand
