@@ -18,13 +18,17 @@ internal sealed record HarnessCell(string Peer, int C, double LatencyP99Ms, doub
             return null;
         }
 
-        return new HarnessCell(
-            peer.GetString()!,
-            root.GetProperty("c").GetInt32(),
-            latency.GetProperty("p99").GetDouble(),
-            root.GetProperty("ttft_ms").GetProperty("p95").GetDouble(),
-            root.GetProperty("delivered_tps").GetDouble(),
-            root.GetProperty("offered_tps").GetDouble(),
-            root.GetProperty("machine_busy_cores").GetDouble());
+        // A cell whose streams all failed has no latency to draw ("NaN"); it is left out of the chart.
+        double? Number(JsonElement element) => element.ValueKind == JsonValueKind.Number ? element.GetDouble() : null;
+        return Number(latency.GetProperty("p99")) is { } p99 && Number(root.GetProperty("ttft_ms").GetProperty("p95")) is { } ttft
+            ? new HarnessCell(
+                peer.GetString()!,
+                root.GetProperty("c").GetInt32(),
+                p99,
+                ttft,
+                Number(root.GetProperty("delivered_tps")) ?? 0,
+                Number(root.GetProperty("offered_tps")) ?? 0,
+                Number(root.GetProperty("machine_busy_cores")) ?? 0)
+            : null;
     }
 }

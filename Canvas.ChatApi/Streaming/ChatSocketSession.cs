@@ -13,7 +13,10 @@ namespace Canvas.ChatApi.Streaming;
 /// <summary>
 /// One client's WebSocket: many generations over one socket, each streamed by its own pump from the backplane,
 /// all writes going through one outbox so frames never interleave. Closing the socket stops the pumps, never the
-/// generations; only a <c>cancel</c> message does.
+/// generations; only a <c>cancel</c> message does. A client that leaves a send pending longer than
+/// <see cref="ChatLimitsOptions.SlowConsumerTimeout"/> is disconnected (no close frame can pass a connection that takes
+/// nothing); it resumes each answer from its last <c>seq</c>. A slow socket never holds back a generation or another
+/// socket: every pump reads the backplane at its own pace.
 /// </summary>
 /// <remarks>Logs ids and codes only; message text never reaches the logs.</remarks>
 internal sealed partial class ChatSocketSession
@@ -29,14 +32,20 @@ internal sealed partial class ChatSocketSession
     private readonly Channel<ReadOnlyMemory<byte>> _outbox = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
     private readonly CancellationTokenSource _closing;
     private readonly List<Task> _pumps = [];
+    private readonly TimeProvider _time;
+    private readonly ITimer _slowConsumerWatch;
+    private long _sendingSince;
 
-    public ChatSocketSession(WebSocket socket, string userId, ChatServices services, ILogger logger, CancellationToken aborted)
+    public ChatSocketSession(WebSocket socket, string userId, ChatServices services, ILogger logger, CancellationToken aborted, TimeProvider? time = null)
     {
         _socket = socket;
         _userId = userId;
         _services = services;
         _logger = logger;
         _closing = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        _time = time ?? TimeProvider.System;
+        var period = services.Limits.SlowConsumerTimeout / 2;
+        _slowConsumerWatch = _time.CreateTimer(_ => CutOffSlowConsumer(), null, period, period);
     }
 
     public async Task RunAsync()
@@ -56,6 +65,7 @@ internal sealed partial class ChatSocketSession
             await Task.WhenAll(_pumps).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _outbox.Writer.TryComplete();
             await sending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _slowConsumerWatch.DisposeAsync();
             _closing.Dispose();
         }
     }
@@ -246,7 +256,19 @@ internal sealed partial class ChatSocketSession
                 return;
             }
 
+            Volatile.Write(ref _sendingSince, _time.GetTimestamp());
             await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _closing.Token);
+            Volatile.Write(ref _sendingSince, 0);
+        }
+    }
+
+    private void CutOffSlowConsumer()
+    {
+        var since = Volatile.Read(ref _sendingSince);
+        if (since != 0 && _time.GetElapsedTime(since) >= _services.Limits.SlowConsumerTimeout)
+        {
+            LogSlowConsumer(_services.Limits.SlowConsumerTimeout);
+            _socket.Abort();
         }
     }
 
@@ -258,4 +280,7 @@ internal sealed partial class ChatSocketSession
 
     [LoggerMessage(3, LogLevel.Warning, "Reading generation {GenerationId} for a WebSocket failed ({Reason}); reading on from the last event delivered.")]
     private partial void LogPumpRetrying(string reason, string generationId);
+
+    [LoggerMessage(4, LogLevel.Information, "WebSocket client left a send pending for {Timeout}; disconnected as a slow consumer (it can resume).")]
+    private partial void LogSlowConsumer(TimeSpan timeout);
 }

@@ -5,7 +5,7 @@ namespace Canvas.Tests.Chaos;
 
 /// <summary>
 /// A seeded chaos run: the stack, the script, the disruptions played <see cref="ChaosSettings.Concurrency"/> at a
-/// time, and the report. The tests run a sample of it; <c>Canvas.Benchmarks chaos</c> runs it in full.
+/// time, and the report. The tests run a sample of it; <c>Canvas.Chaos</c> runs it in full.
 /// </summary>
 public static class ChaosRun
 {

@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace Canvas.Tests.Chaos;
 
 /// <summary>
-/// A seeded sample of the chaos run (the full run is <c>Canvas.Benchmarks chaos</c>): three ChatApi processes on one
+/// A seeded sample of the chaos run (the full run is <c>Canvas.Chaos</c>): three ChatApi processes on one
 /// real Redis, a hundred disruptions of every kind, each answer compared byte for byte with its recording. It asserts
 /// counts only, never times: no answer lost or duplicated, none hung, and a typed error only where the run killed the
 /// answer's runner or restarted or paused Redis.
