@@ -88,7 +88,7 @@ public sealed class InProcessGenerationBackplaneTests : GenerationBackplaneContr
     {
         // Arrange: the runner of an owned generation never heartbeats; this process running is its lease.
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var options = NewOptions();
+        var options = MortalOptions();
         using var backplane = new InProcessGenerationBackplane(
             Microsoft.Extensions.Options.Options.Create(options), clock, NullLogger<InProcessGenerationBackplane>.Instance);
         var record = NewRecord() with { OwnerReplicaId = new ReplicaIdentity().Id };
