@@ -47,6 +47,9 @@ public sealed class LocalStack(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>Gets the running application.</summary>
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack did not start.");
 
+    /// <summary>The model the stack's Ollama agent asks for, which the fake Ollama lists as pulled.</summary>
+    public const string OllamaModel = "llama3.2:1b";
+
     /// <summary>Gets the fake Ollama upstream.</summary>
     public FakeOllamaServer Ollama { get; private set; } = null!;
 
@@ -80,6 +83,9 @@ public sealed class LocalStack(IMessageSink diagnostics) : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(StartupTimeout);
         Ollama = await FakeOllamaServer.StartAsync(cts.Token).WaitAsync(StartupTimeout, cts.Token);
+
+        // The ChatApi's background check offers the Ollama agent only once Ollama lists its model.
+        Ollama.PulledModels = [OllamaModel];
         OpenAI = await FakeOpenAIServer.StartAsync(cts.Token).WaitAsync(StartupTimeout, cts.Token);
         Anthropic = await FakeAnthropicServer.StartAsync(cts.Token).WaitAsync(StartupTimeout, cts.Token);
 
@@ -91,7 +97,7 @@ public sealed class LocalStack(IMessageSink diagnostics) : IAsyncLifetime
             "AppHost:DefaultLaunchProfileName=http",
             "ChatApi:Replicas=2",
             $"Parameters:jwt-signing-key={SigningKey}",
-            $"ConnectionStrings:chat-model=Endpoint={Ollama.BaseAddress.ToString().TrimEnd('/')};Model=llama3.2:1b",
+            $"ConnectionStrings:chat-model=Endpoint={Ollama.BaseAddress.ToString().TrimEnd('/')};Model={OllamaModel}",
             "Parameters:openai-api-key=sk-test-openai",
             $"Providers:OpenAI:Endpoint={new Uri(OpenAI.BaseAddress, "v1")}",
             "Parameters:anthropic-api-key=sk-ant-test",
