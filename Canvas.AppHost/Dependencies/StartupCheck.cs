@@ -32,7 +32,7 @@ public static class StartupCheck
         if (containers.Count > 0)
         {
             var runtime = configuration["ASPIRE_CONTAINER_RUNTIME"] ?? configuration["DOTNET_ASPIRE_CONTAINER_RUNTIME"] ?? "docker";
-            if (!Answers(runtime))
+            if (!RuntimeAnswers(runtime))
             {
                 return $"`{runtime} info` failed, so the containers {string.Join(", ", containers)} cannot start: start Docker or Podman "
                        + "(ASPIRE_CONTAINER_RUNTIME=podman), or run without containers: dotnet run --project Canvas.AppHost --launch-profile local.";
@@ -61,7 +61,9 @@ public static class StartupCheck
     private static string ConnectionNameOf(IResource resource, DistributedApplicationModel model) =>
         model.Resources.OfType<IResourceWithParent>().FirstOrDefault(child => child.Parent == resource)?.Name ?? resource.Name;
 
-    private static bool Answers(string runtime)
+    /// <summary>Whether the container runtime <paramref name="runtime"/> (<c>docker</c>, <c>podman</c>) answers <c>info</c>.</summary>
+    /// <param name="runtime">The runtime's command.</param>
+    public static bool RuntimeAnswers(string runtime)
     {
         var start = new ProcessStartInfo(runtime, "info")
         {
@@ -91,6 +93,7 @@ public static class StartupCheck
         }
         catch (Win32Exception)
         {
+            // Not installed: the executable is not on PATH.
             return false;
         }
     }
