@@ -34,14 +34,28 @@ public sealed class DashboardTelemetry(Uri dashboard) : IDisposable
     public async Task<(DashboardSpan Span, IReadOnlyList<DashboardSpan> All)> WaitForSpanAsync(
         Func<DashboardSpan, bool> match, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var (matching, all) = await WaitForSpansAsync(match, 1, timeout, cancellationToken);
+        return (matching[0], all);
+    }
+
+    /// <summary>Waits until the dashboard holds at least <paramref name="count"/> spans matching <paramref name="match"/>.</summary>
+    /// <param name="match">What the spans must satisfy.</param>
+    /// <param name="count">How many are awaited.</param>
+    /// <param name="timeout">How long to wait at most; the wait only guards against a hang.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The matching spans and every span the dashboard held at that moment.</returns>
+    public async Task<(IReadOnlyList<DashboardSpan> Matching, IReadOnlyList<DashboardSpan> All)> WaitForSpansAsync(
+        Func<DashboardSpan, bool> match, int count, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         while (true)
         {
             var spans = await SpansAsync(cts.Token).WaitAsync(timeout, cts.Token);
-            if (spans.FirstOrDefault(match) is { } span)
+            var matching = spans.Where(match).ToList();
+            if (matching.Count >= count)
             {
-                return (span, spans);
+                return (matching, spans);
             }
 
             await Task.Delay(PollInterval, cts.Token);

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using Canvas.AppHost.Tests.Infrastructure;
 using Canvas.Tests.Browser;
+using Canvas.Tests.Fakes;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -18,6 +20,10 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
 
     // Bounds that only guard against a hang: an answer, and its spans reaching the dashboard in the next export batch.
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    // Resumes held open at once (each needs its own connection through DCP's proxy), and how many such rounds at most.
+    private const int ConcurrentResumes = 4;
+    private const int MaxResumeRounds = 5;
 
     private readonly List<IBrowserContext> _contexts = [];
 
@@ -99,6 +105,84 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
         await Expect(chat.Indicator).ToHaveAttributeAsync("data-fallback", "true");
         await AssertShowsRecordingAsync(chat, "claude");
         await AssertDashboardTraceAsync("chat rest", "claude", fallbackFrom: "sse");
+    }
+
+    [Fact]
+    public async Task AnswerStartedOnOneReplica_IsResumedOnTheOther_WholeAndExact()
+    {
+        // Arrange: the answer stalls upstream after its first chunks, so it is still running on the replica that
+        // started it when the first resumes come. A tab talks to WebFrontend as the chat page does (cookie, SSE tier).
+        using var cts = new CancellationTokenSource(Bound * (MaxResumeRounds + 2));
+        stack.OpenAI.Enqueue(FakeResponse.Default with { Fault = StreamFault.Stall(afterChunks: 4) });
+        using var tab = await BrowserSession.OpenAsync(stack.WebFrontend, Bound, cts.Token);
+
+        // Act: start, and cut the stream once its meta came (the client has seq 0); the `chat sse` span ends with the
+        // cut and names the replica that runs the answer.
+        ChatStreamEvent meta;
+        await using (var start = await ChatStream.StartAsync(tab, "gpt", cts.Token).WaitAsync(Bound, cts.Token))
+        {
+            meta = await start.ReadNextAsync(cts.Token).WaitAsync(Bound, cts.Token);
+        }
+
+        Assert.Equal("meta", meta.Type);
+
+        var owner = (await stack.Telemetry.WaitForSpanAsync(
+            span => span.Name == "chat sse" && span["canvas.generation.id"] == meta.GenerationId, Bound, cts.Token)).Span.Instance;
+
+        // DCP's proxy picks a ChatApi replica per TCP connection and YARP reuses its connections, so where one resume
+        // lands is chance. Resumes held open together need a connection each, which makes YARP open new ones; the
+        // dashboard then says which replica served each. The rounds only bound the search for the other replica.
+        var resumes = new List<ChatStream>();
+        var resumers = new List<string>();
+        var round = 0;
+        try
+        {
+            while (!resumers.Any(instance => instance != owner) && ++round <= MaxResumeRounds)
+            {
+                var held = new List<ChatStream>();
+                for (var i = 0; i < ConcurrentResumes; i++)
+                {
+                    var resume = await ChatStream.ResumeAsync(tab, meta.GenerationId, meta.Seq, cts.Token).WaitAsync(Bound, cts.Token);
+                    held.Add(resume);
+                    resumes.Add(resume);
+                    // The deltas before the stall are stored, so each resume reads its first while the answer still
+                    // runs (in the first round) and holds its connection open.
+                    await resume.ReadNextAsync(cts.Token).WaitAsync(Bound, cts.Token);
+                }
+
+                stack.OpenAI.ReleaseStalledResponses();
+                foreach (var resume in held)
+                {
+                    await resume.ReadToEndAsync(cts.Token).WaitAsync(Bound, cts.Token);
+                }
+
+                var (spans, _) = await stack.Telemetry.WaitForSpansAsync(
+                    span => span.Name == "resume sse" && span["canvas.generation.id"] == meta.GenerationId,
+                    resumes.Count, Bound, cts.Token);
+                resumers = spans.Select(span => span.Instance).ToList();
+            }
+
+            // Assert: a resume ran on the replica that did not start the answer, and every resume got the whole rest of
+            // the recorded answer: each event after the meta once, in order, ending with `done`.
+            Assert.Contains(resumers, instance => instance != owner);
+            var recording = Recordings.DefaultAnswerOf("gpt");
+            foreach (var resume in resumes)
+            {
+                var tail = resume.Events;
+                Assert.True(tail[^1].Type == "done", $"The resume ended with {tail[^1].Json}");
+                Assert.Equal(Enumerable.Range(1, tail.Count).Select(seq => (long)seq), tail.Select(chatEvent => chatEvent.Seq));
+                Assert.Equal(recording, string.Concat(tail.Select(chatEvent => chatEvent.Text)));
+            }
+
+            output.WriteLine($"Started on {owner}; resumed {resumes.Count} times in {round} round(s), on {string.Join(", ", resumers)}.");
+        }
+        finally
+        {
+            foreach (var resume in resumes)
+            {
+                await resume.DisposeAsync();
+            }
+        }
     }
 
     [Fact]
