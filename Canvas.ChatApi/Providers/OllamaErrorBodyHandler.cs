@@ -23,7 +23,7 @@ internal sealed class OllamaErrorBodyHandler : DelegatingHandler
 
         using (response)
         {
-            throw new ProviderHttpException(response.StatusCode, await ErrorMessageAsync(response, cancellationToken).ConfigureAwait(false), response.Headers.RetryAfter);
+            throw new ProviderHttpException(response.StatusCode, await ErrorMessageAsync(response, cancellationToken).ConfigureAwait(false));
         }
     }
 
