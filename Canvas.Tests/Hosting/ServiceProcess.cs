@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Canvas.Tests.Infrastructure;
 
 namespace Canvas.Tests.Hosting;
 
@@ -61,7 +62,7 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The process exited or did not answer in time; carries its output.</exception>
     public static async Task<ServiceProcess> StartAsync(string name, string project, Func<Uri, IReadOnlyDictionary<string, string>> environmentFor)
     {
-        var directory = OutputDirectoryOf(project);
+        var directory = BuildOutput.DirectoryOf(project);
         for (var attempt = 1; ; attempt++)
         {
             var address = new Uri($"http://localhost:{FreePort()}");
@@ -181,32 +182,6 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
     // better without them.
     [GeneratedRegex(@"\x1B\[[0-9;]*m")]
     private static partial Regex ColorCodes();
-
-    /// <summary>
-    /// The project's own output directory (<c>Canvas.ChatApi/bin/Debug/net10.0</c>): the same configuration and target
-    /// framework as the tests, found from the test assembly's directory. The copies next to the test assembly are no
-    /// substitute: every web project there writes its <c>appsettings.json</c> to the same file.
-    /// </summary>
-    private static string OutputDirectoryOf(string project)
-    {
-        var testOutput = AppContext.BaseDirectory;
-        var testProject = new DirectoryInfo(testOutput);
-        while (testProject is not null && !File.Exists(Path.Combine(testProject.FullName, "Canvas.Tests.csproj")))
-        {
-            testProject = testProject.Parent;
-        }
-
-        if (testProject?.Parent is null)
-        {
-            throw new InvalidOperationException($"No Canvas.Tests.csproj above {testOutput}: cannot find the build output of {project}.");
-        }
-
-        var directory = Path.Combine(testProject.Parent.FullName, project, Path.GetRelativePath(testProject.FullName, testOutput));
-        return File.Exists(Path.Combine(directory, $"{project}.dll"))
-            ? directory
-            : throw new InvalidOperationException(
-                $"{project}.dll is not in {directory}. Canvas.Tests references {project}, so building the tests builds it there.");
-    }
 
     // The testhost usually runs under the dotnet host itself; otherwise the SDK names it, or PATH has it.
     private static string DotnetHost() =>
