@@ -239,6 +239,23 @@ public sealed class AppModelTests
     }
 
     [Fact]
+    public async Task Local_OllamaServe_ListensOnItsOwnEndpoint_AndKeepsItsModelsUnderDotLocal()
+    {
+        // Arrange
+        await using var builder = await AppModel.CreateAsync("Dependencies:Mode=Local");
+        var ollama = builder.Resource<OllamaExecutableResource>("ollama");
+
+        // Act
+        var arguments = await AppModel.ArgumentsAsync(ollama);
+        var environment = await AppModel.EnvironmentAsync(ollama);
+
+        // Assert
+        Assert.Equal(["serve"], arguments);
+        Assert.Equal("localhost:{ollama.bindings.http.targetPort}", environment["OLLAMA_HOST"]);
+        Assert.Equal(Path.Combine(builder.AppHostDirectory, ".local", "ollama"), environment["OLLAMA_MODELS"]);
+    }
+
+    [Fact]
     public async Task Local_EachServerGetsItsOwnPort_NotTheWellKnownOne()
     {
         // Arrange

@@ -4,8 +4,8 @@ using Canvas.AppHost.Dependencies;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Containers by default, local processes with Dependencies:Mode=Local (the `local` launch profile), or an existing
-// instance named in ConnectionStrings (docs/aspire.md). A dependency this machine cannot run stops the start with one line.
-builder.AddStartupCheck();
+// instance named in ConnectionStrings (docs/aspire.md). What this machine cannot run stops the start with one line
+// (RunOrExplainAsync, at the end).
 var redis = builder.AddCanvasRedis();
 var chatModel = builder.AddCanvasChatModel();
 

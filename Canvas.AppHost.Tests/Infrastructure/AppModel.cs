@@ -29,15 +29,21 @@ internal static class AppModel
     /// The environment the AppHost gives <paramref name="resource"/>, evaluated in publish mode so that references stay
     /// unresolved expressions such as <c>{redis.connectionString}</c> and nothing has to run.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, string>> EnvironmentAsync(IResource resource)
+    public static async Task<IReadOnlyDictionary<string, string>> EnvironmentAsync(IResource resource) =>
+        (await ExecutionConfigurationAsync(resource)).EnvironmentVariables.ToDictionary();
+
+    /// <summary>The command-line arguments the AppHost gives <paramref name="resource"/>, evaluated as <see cref="EnvironmentAsync"/> is.</summary>
+    public static async Task<IReadOnlyList<string>> ArgumentsAsync(IResource resource) =>
+        [.. (await ExecutionConfigurationAsync(resource)).Arguments.Select(argument => argument.Value)];
+
+    private static async Task<IExecutionConfigurationResult> ExecutionConfigurationAsync(IResource resource)
     {
         using var cts = new CancellationTokenSource(BuildTimeout);
-        var configuration = await ExecutionConfigurationBuilder.Create(resource)
+        return await ExecutionConfigurationBuilder.Create(resource)
             .WithEnvironmentVariablesConfig()
+            .WithArgumentsConfig()
             .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance, cts.Token)
             .WaitAsync(BuildTimeout, cts.Token);
-
-        return configuration.EnvironmentVariables.ToDictionary();
     }
 
     /// <summary>The names of the resources <paramref name="resource"/> waits for before it starts, with how it waits.</summary>

@@ -1,50 +1,46 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Canvas.AppHost.Dependencies;
 
-/// <summary>Stops the AppHost at start, with one line, when a dependency it declares cannot run on this machine.</summary>
+/// <summary>Stops the AppHost at start, with one line that names the fix, when this machine cannot run what it declares.</summary>
 public static class StartupCheckExtensions
 {
     /// <summary>
-    /// Runs <see cref="StartupCheck"/> before any resource starts (run mode only: publishing needs no runtime), and
-    /// throws <see cref="DependencyUnavailableException"/> with its line when something cannot run.
+    /// Runs the application after <see cref="StartupCheck"/> found nothing missing (run mode only: publishing needs
+    /// no runtime). A dependency that cannot run, or an <c>https</c> profile without a development certificate, is
+    /// printed as one line instead of a stack trace.
     /// </summary>
-    /// <param name="builder">The AppHost builder.</param>
-    /// <returns>The same builder.</returns>
-    public static IDistributedApplicationBuilder AddStartupCheck(this IDistributedApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        if (!builder.ExecutionContext.IsRunMode)
-        {
-            return builder;
-        }
-
-        builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
-            StartupCheck.FindProblem(@event.Model, builder.Configuration) is { } problem
-                ? throw new DependencyUnavailableException(problem)
-                : Task.CompletedTask);
-        return builder;
-    }
-
-    /// <summary>Runs the application; prints the reason and returns 1 when a dependency cannot run.</summary>
     /// <param name="app">The built application.</param>
-    /// <returns>The process exit code.</returns>
+    /// <returns>The process exit code: 0 after a normal stop, 1 when the AppHost could not start.</returns>
     public static async Task<int> RunOrExplainAsync(this DistributedApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // Before RunAsync: by the time Aspire raises BeforeStartEvent it has already built the dashboard's host.
+        if (app.Services.GetRequiredService<DistributedApplicationExecutionContext>().IsRunMode
+            && StartupCheck.FindProblem(app.Services.GetRequiredService<DistributedApplicationModel>(), app.Services.GetRequiredService<IConfiguration>()) is { } problem)
+        {
+            return Explain(problem);
+        }
+
         try
         {
             await app.RunAsync().ConfigureAwait(false);
             return 0;
         }
-        catch (DependencyUnavailableException exception)
+        catch (InvalidOperationException exception) when (exception.TargetSite?.DeclaringType == typeof(ListenOptionsHttpsExtensions))
         {
-            Console.Error.WriteLine($"Canvas.AppHost cannot start: {exception.Message}");
-            return 1;
+            // Kestrel found no certificate for one of the AppHost's own https endpoints (dashboard, OTLP, resource service).
+            return Explain("its https endpoints need the ASP.NET Core development certificate: run `dotnet dev-certs https --trust`, "
+                + "or start without HTTPS: dotnet run --project Canvas.AppHost --launch-profile http (or local).");
         }
     }
-}
 
-/// <summary>A dependency the AppHost declares cannot run here; the message says which and how to fix it.</summary>
-/// <param name="message">The one-line reason.</param>
-public sealed class DependencyUnavailableException(string message) : DistributedApplicationException(message);
+    private static int Explain(string problem)
+    {
+        Console.Error.WriteLine($"Canvas.AppHost cannot start: {problem}");
+        return 1;
+    }
+}
