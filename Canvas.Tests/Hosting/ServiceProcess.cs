@@ -12,6 +12,11 @@ namespace Canvas.Tests.Hosting;
 /// its output directory as working directory, and only the environment the test gives it (plus the few variables any
 /// process needs to find <c>dotnet</c>). It keeps what the process printed for failure messages and is killed on dispose.
 /// </summary>
+/// <remarks>
+/// <see cref="ChatApiProcess"/> starts ChatApi replicas for the chaos run the same way; what it adds (configuration keys
+/// as variables, <c>ASPNETCORE_URLS</c> and the Production environment) fits in the environment given here, so it can
+/// become a thin wrapper of this class.
+/// </remarks>
 internal sealed partial class ServiceProcess : IAsyncDisposable
 {
     private const int StartAttempts = 3;
@@ -39,6 +44,9 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
 
     /// <summary>Gets the address the service listens on (what <c>ASPNETCORE_URLS</c> says).</summary>
     public Uri Address { get; }
+
+    /// <summary>Gets whether the process has exited, by itself or killed.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Gets everything the process wrote to stdout and stderr so far.</summary>
     public string Output
@@ -85,17 +93,22 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
 
     /// <summary>The process's exit state and output, for a failure message.</summary>
     public string Describe() =>
-        $"--- {Name} ({(_process.HasExited ? $"exited with {_process.ExitCode}" : "running")}) output:{Environment.NewLine}{Output}";
+        $"--- {Name} ({(HasExited ? $"exited with {_process.ExitCode}" : "running")}) output:{Environment.NewLine}{Output}";
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills the process and its children with SIGKILL: no shutdown, nothing more written. Its output stays readable.</summary>
+    public async Task KillAsync()
     {
-        if (!_process.HasExited)
+        if (!HasExited)
         {
             _process.Kill(entireProcessTree: true);
             using var stopped = new CancellationTokenSource(StopTimeout);
             await _process.WaitForExitAsync(stopped.Token);
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
         _process.Dispose();
     }
 
@@ -139,7 +152,7 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
         using var deadline = new CancellationTokenSource(StartTimeout);
-        while (!deadline.IsCancellationRequested && !_process.HasExited)
+        while (!deadline.IsCancellationRequested && !HasExited)
         {
             try
             {
