@@ -114,6 +114,7 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
         // started it when the first resumes come. A tab talks to WebFrontend as the chat page does (cookie, SSE tier).
         using var cts = new CancellationTokenSource(Bound * (MaxResumeRounds + 2));
         stack.OpenAI.Enqueue(FakeResponse.Default with { Fault = StreamFault.Stall(afterChunks: 4) });
+        var providerCallsBefore = stack.OpenAI.Requests.Count;
         using var tab = await BrowserSession.OpenAsync(stack.WebFrontend, Bound, cts.Token);
 
         // Act: start, and cut the stream once its meta came (the client has seq 0); the `chat sse` span ends with the
@@ -126,8 +127,9 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
 
         Assert.Equal("meta", meta.Type);
 
-        var owner = (await stack.Telemetry.WaitForSpanAsync(
-            span => span.Name == "chat sse" && span["canvas.generation.id"] == meta.GenerationId, Bound, cts.Token)).Span.Instance;
+        var (started, _) = await stack.Telemetry.WaitForSpanAsync(
+            span => span.Name == "chat sse" && span["canvas.generation.id"] == meta.GenerationId, Bound, cts.Token);
+        var owner = started.Instance;
 
         // DCP's proxy picks a ChatApi replica per TCP connection and YARP reuses its connections, so where one resume
         // lands is chance. Resumes held open together need a connection each, which makes YARP open new ones; the
@@ -162,9 +164,15 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
                 resumers = spans.Select(span => span.Instance).ToList();
             }
 
-            // Assert: a resume ran on the replica that did not start the answer, and every resume got the whole rest of
-            // the recorded answer: each event after the meta once, in order, ending with `done`.
+            // Assert: a resume ran on the replica that did not start the answer, which alone called the provider, once;
+            // and every resume got the whole rest of the recorded answer: each event after the meta once, in order,
+            // ending with `done`.
             Assert.Contains(resumers, instance => instance != owner);
+            var (providerCall, _) = await stack.Telemetry.WaitForSpanAsync(
+                span => span.TraceId == started.TraceId && span.ParentSpanId == started.SpanId && span.Attributes.ContainsKey("gen_ai.request.model"),
+                Bound, cts.Token);
+            Assert.Equal(owner, providerCall.Instance);
+            Assert.Equal(providerCallsBefore + 1, stack.OpenAI.Requests.Count);
             var recording = Recordings.DefaultAnswerOf("gpt");
             foreach (var resume in resumes)
             {
