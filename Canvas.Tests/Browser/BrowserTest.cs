@@ -81,6 +81,27 @@ public abstract class BrowserTest(ChromiumFixture chromium, RedisServerFixture r
         return context;
     }
 
+    /// <summary>
+    /// Starts one conversation per message through the frontend's REST tier, as the context's user (its cookie;
+    /// the first request signs it in), each answered by the agent's default recording: a list to search and page through, fast.
+    /// </summary>
+    /// <returns>The conversations' ids, in the order started.</returns>
+    protected static async Task<IReadOnlyList<string>> StartConversationsAsync(IBrowserContext context, string agentId, params string[] messages)
+    {
+        var ids = new List<string>();
+        foreach (var message in messages)
+        {
+            var response = await context.APIRequest.PostAsync("/api/chat", new()
+            {
+                DataObject = new { agentId, conversationId = (string?)null, message },
+            });
+            Assert.True(response.Ok, $"POST /api/chat answered {response.Status}: {await response.TextAsync()}");
+            ids.Add((await response.JsonAsync())!.Value.GetProperty("conversationId").GetString()!);
+        }
+
+        return ids;
+    }
+
     /// <summary>Saves a screenshot of the page as <paramref name="fileName"/> in <see cref="ScreenshotFolder"/>.</summary>
     protected static async Task SaveScreenshotAsync(ChatPage chat, string fileName)
     {
