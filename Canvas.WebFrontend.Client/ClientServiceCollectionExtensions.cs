@@ -1,6 +1,7 @@
 using Canvas.WebFrontend.Client.Api;
 using Canvas.WebFrontend.Client.Session;
 using Canvas.WebFrontend.Client.Transport;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Canvas.WebFrontend.Client;
@@ -24,6 +25,9 @@ public static class ClientServiceCollectionExtensions
         services.AddSingleton<IChatTransport, RestChatTransport>();
         services.AddSingleton<ChatStreamClient>();
         services.AddSingleton<IBrowserStorage, BrowserStorage>();
+        services.AddScoped(provider => new ConversationIndex(
+            provider.GetRequiredService<ICanvasApi>(), provider.GetRequiredService<IBrowserStorage>(), provider.GetRequiredService<TimeProvider>(),
+            ConversationListOptions.From(provider.GetRequiredService<NavigationManager>().Uri)));
         services.AddScoped<ChatSession>();
         services.AddScoped<ApiWatch>();
         return services;

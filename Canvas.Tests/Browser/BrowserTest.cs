@@ -8,7 +8,8 @@ namespace Canvas.Tests.Browser;
 /// <summary>
 /// The base of a browser test class: a fresh browser context per page (its own cookie, so its own anonymous user),
 /// the page's console in the test output, and a screenshot of every page when the test ends, pass or fail, in
-/// <c>TestResults/screenshots/</c> under the test output directory.
+/// <c>TestResults/screenshots/</c> under the test output directory (the README's own are refreshed in
+/// <c>docs/screenshots/</c>, see <see cref="SaveScreenshotAsync"/>).
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public abstract class BrowserTest(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output)
@@ -81,11 +82,61 @@ public abstract class BrowserTest(ChromiumFixture chromium, RedisServerFixture r
         return context;
     }
 
-    /// <summary>Saves a screenshot of the page as <paramref name="fileName"/> in <see cref="ScreenshotFolder"/>.</summary>
+    /// <summary>
+    /// Starts one conversation per message through the frontend's REST tier, as the context's user (its cookie;
+    /// the first request signs it in), each answered by the agent's default recording: a list to search and page through, fast.
+    /// </summary>
+    /// <returns>The conversations' ids, in the order started.</returns>
+    protected static async Task<IReadOnlyList<string>> StartConversationsAsync(IBrowserContext context, string agentId, params string[] messages)
+    {
+        var ids = new List<string>();
+        foreach (var message in messages)
+        {
+            var response = await context.APIRequest.PostAsync("/api/chat", new()
+            {
+                DataObject = new { agentId, conversationId = (string?)null, message },
+            });
+            Assert.True(response.Ok, $"POST /api/chat answered {response.Status}: {await response.TextAsync()}");
+            ids.Add((await response.JsonAsync())!.Value.GetProperty("conversationId").GetString()!);
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Gets the repository's <c>docs/screenshots</c> when the tests run from a build inside the repository (a clone,
+    /// CI's included); null otherwise.
+    /// </summary>
+    public static string? DocsScreenshotFolder { get; } = FindDocsScreenshotFolder();
+
+    /// <summary>
+    /// Saves a screenshot of the page as <paramref name="fileName"/> in <see cref="ScreenshotFolder"/> and, when the
+    /// docs show a screenshot of that name, over it in <see cref="DocsScreenshotFolder"/>: the README's pictures are
+    /// the last run's. Only names the docs already hold are written there, so a run adds no file to the repository.
+    /// </summary>
     protected static async Task SaveScreenshotAsync(ChatPage chat, string fileName)
     {
         Directory.CreateDirectory(ScreenshotFolder);
-        await chat.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, fileName) });
+        var path = Path.Combine(ScreenshotFolder, fileName);
+        await chat.Page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+        if (DocsScreenshotFolder is { } docs && File.Exists(Path.Combine(docs, fileName)))
+        {
+            File.Copy(path, Path.Combine(docs, fileName), overwrite: true);
+        }
+    }
+
+    private static string? FindDocsScreenshotFolder()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Canvas.Aspire.sln")))
+            {
+                var docs = Path.Combine(directory.FullName, "docs", "screenshots");
+                return Directory.Exists(docs) ? docs : null;
+            }
+        }
+
+        return null;
     }
 
     /// <inheritdoc/>

@@ -42,6 +42,24 @@ public sealed class ChatPage(IPage page)
     /// <summary>Gets the conversations in the list, newest first.</summary>
     public ILocator Conversations => page.GetByTestId("conversation-item");
 
+    /// <summary>Gets the toast that offers to undo a deletion.</summary>
+    public ILocator UndoToast => page.GetByTestId("undo-toast");
+
+    /// <summary>Gets the status the API answers <c>GET /api/conversations/{id}</c> with, for this page's user.</summary>
+    public async Task<int> ConversationStatusAsync(string conversationId) =>
+        (await page.APIRequest.GetAsync($"/api/conversations/{conversationId}")).Status;
+
+    /// <summary>Opens the conversation drawer on a phone (on a desktop the list is always shown).</summary>
+    public async Task ShowConversationsAsync(Screen screen)
+    {
+        if (screen.Mobile && !await page.Locator(".layout.drawer-open").IsVisibleAsync())
+        {
+            await page.GetByTestId("drawer-toggle").ClickAsync();
+        }
+
+        await Expect(page.GetByTestId("conversation-search")).ToBeVisibleAsync();
+    }
+
     /// <summary>Gets how far the message list is from its bottom, in CSS pixels.</summary>
     public Task<double> DistanceFromBottomAsync() =>
         MessageList.EvaluateAsync<double>("list => list.scrollHeight - list.scrollTop - list.clientHeight");

@@ -5,19 +5,20 @@ using static Microsoft.Playwright.Assertions;
 namespace Canvas.Tests.Browser;
 
 /// <summary>
-/// Issue 10 item 7: dark mode follows <c>prefers-color-scheme</c>, and the toggle's choice is remembered (on a phone;
-/// <see cref="AccessibilityBrowserTests"/> checks the dark theme on both screens).
+/// Issue 10 item 7: dark mode follows <c>prefers-color-scheme</c>, and the toggle's choice is remembered, on both screens.
 /// </summary>
 public sealed class DarkModeBrowserTests(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output)
     : BrowserTest(chromium, redis, stack, output)
 {
     private const string Background = "() => getComputedStyle(document.body).backgroundColor";
 
-    [Fact]
-    public async Task Theme_FollowsTheSystem_AndTheToggleIsRememberedAcrossReloads()
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task Theme_FollowsTheSystem_AndTheToggleIsRememberedAcrossReloads(string screenName)
     {
         // Arrange: a system that asks for dark.
-        var chat = await OpenChatAsync(screen: Screen.Phone, dark: true);
+        var chat = await OpenChatAsync(test: $"{nameof(Theme_FollowsTheSystem_AndTheToggleIsRememberedAcrossReloads)}({screenName})", screen: Screen.Named(screenName), dark: true);
         var root = chat.Page.Locator("html");
 
         // Assert: dark by itself

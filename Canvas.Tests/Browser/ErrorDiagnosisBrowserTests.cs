@@ -35,14 +35,16 @@ public sealed class ErrorDiagnosisBrowserTests(ChromiumFixture chromium, RedisSe
         await SaveScreenshotAsync(chat, $"error-sign-in-refused-{screenName}.png");
     }
 
-    [Fact]
-    public async Task ChatApiDown_SaysTheChatServerCannotBeReached()
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task ChatApiDown_SaysTheChatServerCannotBeReached(string screenName)
     {
         // Arrange: a frontend in front of an address where nothing listens.
         await using var frontend = await FrontendTestHost.StartInFrontOfAsync(FrontendTestHost.NothingListening());
 
         // Act
-        var chat = await OpenChatAsync(frontend.Address.ToString(), waitUntilLoaded: false);
+        var chat = await OpenChatAsync(frontend.Address.ToString(), test: $"{nameof(ChatApiDown_SaysTheChatServerCannotBeReached)}({screenName})", screen: Screen.Named(screenName), waitUntilLoaded: false);
 
         // Assert
         await Expect(chat.Page.GetByTestId("load-error")).ToContainTextAsync("The chat server cannot be reached");
@@ -51,16 +53,18 @@ public sealed class ErrorDiagnosisBrowserTests(ChromiumFixture chromium, RedisSe
         await Expect(chat.Page.GetByTestId("fallback-reason")).ToContainTextAsync("cannot be reached");
     }
 
-    [Fact]
-    public async Task ChatApiBack_AfterAnOutage_ThePageRecoversByItself()
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task ChatApiBack_AfterAnOutage_ThePageRecoversByItself(string screenName)
     {
         // Arrange: the API answers 503 until the test lets it through.
         var down = true;
-        var context = await NewContextAsync();
+        var context = await NewContextAsync(Screen.Named(screenName));
         await context.RouteAsync("**/api/agents", route => down
             ? route.FulfillAsync(new() { Status = 503, ContentType = "application/problem+json", Body = """{"status":503,"title":"Service Unavailable"}""" })
             : route.ContinueAsync());
-        var chat = await OpenChatAsync(context: context, waitUntilLoaded: false);
+        var chat = await OpenChatAsync(context: context, test: $"{nameof(ChatApiBack_AfterAnOutage_ThePageRecoversByItself)}({screenName})", waitUntilLoaded: false);
         await Expect(chat.Page.GetByTestId("load-error")).ToContainTextAsync("cannot be reached");
         await Expect(chat.Indicator).ToHaveAttributeAsync("data-tier", "disconnected");
 
@@ -75,12 +79,14 @@ public sealed class ErrorDiagnosisBrowserTests(ChromiumFixture chromium, RedisSe
         await chat.WaitForAnswerAsync();
     }
 
-    [Fact]
-    public async Task UnreachableAgent_IsGreyedOutWithItsReason_AndNotPickedByDefault()
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task UnreachableAgent_IsGreyedOutWithItsReason_AndNotPickedByDefault(string screenName)
     {
         // Arrange: the API reports the first agent (Ollama) unreachable.
         const string Reason = "Ollama is not running at http://localhost:11434";
-        var context = await NewContextAsync();
+        var context = await NewContextAsync(Screen.Named(screenName));
         await context.RouteAsync("**/api/agents", async route =>
         {
             var response = await route.FetchAsync();
@@ -95,7 +101,7 @@ public sealed class ErrorDiagnosisBrowserTests(ChromiumFixture chromium, RedisSe
         });
 
         // Act
-        var chat = await OpenChatAsync(context: context);
+        var chat = await OpenChatAsync(context: context, test: $"{nameof(UnreachableAgent_IsGreyedOutWithItsReason_AndNotPickedByDefault)}({screenName})");
 
         // Assert
         var select = chat.Page.GetByTestId("agent-select");

@@ -13,11 +13,13 @@ namespace Canvas.Tests.Browser;
 public sealed class MessageActionsBrowserTests(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output)
     : BrowserTest(chromium, redis, stack, output)
 {
-    [Fact]
-    public async Task RegenerateWithAnotherAgent_ReplacesTheAnswer_AndTheConversationKeepsWhoAnsweredAndHow()
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task RegenerateWithAnotherAgent_ReplacesTheAnswer_AndTheConversationKeepsWhoAnsweredAndHow(string screenName)
     {
         // Arrange
-        var chat = await OpenChatAsync(screen: Screen.Phone);
+        var chat = await OpenChatAsync(test: $"{nameof(RegenerateWithAnotherAgent_ReplacesTheAnswer_AndTheConversationKeepsWhoAnsweredAndHow)}({screenName})", screen: Screen.Named(screenName));
         await chat.SelectAgentAsync("gpt");
         await chat.SendAsync("Hello");
         await chat.WaitForAnswerAsync();
@@ -42,11 +44,13 @@ public sealed class MessageActionsBrowserTests(ChromiumFixture chromium, RedisSe
         await Expect(chat.Page.GetByTestId("agent-select")).ToHaveValueAsync("claude");
     }
 
-    [Fact]
-    public async Task Regenerate_AnswersTheSameMessageAgain_InPlace()
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task Regenerate_AnswersTheSameMessageAgain_InPlace(string screenName)
     {
         // Arrange
-        var chat = await OpenChatAsync(screen: Screen.Desktop);
+        var chat = await OpenChatAsync(test: $"{nameof(Regenerate_AnswersTheSameMessageAgain_InPlace)}({screenName})", screen: Screen.Named(screenName));
         await chat.SelectAgentAsync("gpt");
         await chat.SendAsync("Hello");
         await chat.WaitForAnswerAsync();
@@ -65,11 +69,13 @@ public sealed class MessageActionsBrowserTests(ChromiumFixture chromium, RedisSe
         Assert.Equal(requestsBefore + 1, Stack.Environment.OpenAI.Requests.Count);
     }
 
-    [Fact]
-    public async Task EditTheLastMessage_ResendsTheNewText_AndReplacesTheAnswer()
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task EditTheLastMessage_ResendsTheNewText_AndReplacesTheAnswer(string screenName)
     {
         // Arrange
-        var chat = await OpenChatAsync(screen: Screen.Phone);
+        var chat = await OpenChatAsync(test: $"{nameof(EditTheLastMessage_ResendsTheNewText_AndReplacesTheAnswer)}({screenName})", screen: Screen.Named(screenName));
         await chat.SelectAgentAsync("gpt");
         await chat.SendAsync("Helo");
         await chat.WaitForAnswerAsync();
@@ -87,12 +93,14 @@ public sealed class MessageActionsBrowserTests(ChromiumFixture chromium, RedisSe
         await Expect(chat.Answers).ToHaveCountAsync(1);
     }
 
-    [Fact]
-    public async Task ProviderFailure_OffersAnotherAgentFirst_WhichAnswersTheSameMessage()
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task ProviderFailure_OffersAnotherAgentFirst_WhichAnswersTheSameMessage(string screenName)
     {
         // Arrange: OpenAI fails.
         Stack.Environment.OpenAI.Enqueue(FakeResponse.InternalServerError());
-        var chat = await OpenChatAsync(screen: Screen.Phone);
+        var chat = await OpenChatAsync(test: $"{nameof(ProviderFailure_OffersAnotherAgentFirst_WhichAnswersTheSameMessage)}({screenName})", screen: Screen.Named(screenName));
         await chat.SelectAgentAsync("gpt");
         await chat.SendAsync("Hello");
         await chat.WaitForAnswerAsync();
@@ -103,7 +111,7 @@ public sealed class MessageActionsBrowserTests(ChromiumFixture chromium, RedisSe
         var first = error.Locator("button").First;
         await Expect(first).ToHaveAttributeAsync("data-testid", "retry-with-other");
         var other = await first.GetAttributeAsync("data-agent-id");
-        await SaveScreenshotAsync(chat, "provider-failure-mobile.png");
+        await SaveScreenshotAsync(chat, $"provider-failure-{(screenName == "phone" ? "mobile" : "desktop")}.png");
         await first.ClickAsync();
         await Expect(chat.LastAnswer.GetByTestId("message-error")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         await chat.WaitForAnswerAsync();

@@ -38,7 +38,7 @@ public sealed class ChatSessionTests
         {
             if (session.ConversationId is not null && listedMidAnswer is null)
             {
-                listedMidAnswer = session.Conversations;
+                listedMidAnswer = session.Conversations.Shown;
                 looked.TrySetResult();
             }
         };
@@ -126,7 +126,8 @@ public sealed class ChatSessionTests
         var socket = new ScriptedTransport(TransportTier.WebSocket);
         var api = new SessionApi([Local, Gpt, Claude]);
         var stream = new ChatStreamClient([socket], api, new ChatTransportOptions(), TimeProvider.System);
-        return (new ChatSession(api, stream, new NoStorage()), socket, api);
+        var storage = new NoStorage();
+        return (new ChatSession(api, stream, storage, new ConversationIndex(api, storage, TimeProvider.System, ConversationListOptions.Default)), socket, api);
     }
 
     private static async IAsyncEnumerable<ChatEvent> Events(
@@ -150,8 +151,8 @@ public sealed class ChatSessionTests
 
         public Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken cancellationToken) => Task.FromResult(agents);
 
-        public Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ConversationSummary>>([]);
+        public Task<ConversationPage> GetConversationsAsync(ConversationPageRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new ConversationPage([], null));
 
         public Task<ConversationDetail?> GetConversationAsync(string conversationId, CancellationToken cancellationToken)
         {
@@ -175,6 +176,13 @@ public sealed class ChatSessionTests
         public ValueTask SetInFlightAsync(InFlightAnswer answer) => ValueTask.CompletedTask;
 
         public ValueTask RemoveInFlightAsync(string conversationId) => ValueTask.CompletedTask;
+
+        public ValueTask SetPendingDeleteAsync(string conversationId, DateTimeOffset until) => ValueTask.CompletedTask;
+
+        public ValueTask RemovePendingDeleteAsync(string conversationId) => ValueTask.CompletedTask;
+
+        public ValueTask<IReadOnlyDictionary<string, DateTimeOffset>> GetPendingDeletesAsync() =>
+            ValueTask.FromResult<IReadOnlyDictionary<string, DateTimeOffset>>(new Dictionary<string, DateTimeOffset>());
 
         public ValueTask<IAsyncDisposable> SubscribeAsync(Func<InFlightAnswer, Task> onInFlight, Func<Task> onVisible) =>
             throw new NotSupportedException();

@@ -21,6 +21,37 @@ public sealed class CodeBlockRenderingTests : BunitContext
         Assert.Equal("Copy the code", html.Find("[data-testid=copy-code]").GetAttribute("aria-label"));
     }
 
+    [Theory]
+    [InlineData("bash", "# build it\nif [ -n \"$NAME\" ]; then make $TARGET; fi", "# build it", "\"$NAME\"", "if", "$TARGET")]
+    [InlineData("sh", "cd ${HOME} && echo 'done' # mine", "# mine", "'done'", "cd", "${HOME}")]
+    [InlineData("yaml", "# CI\nname: 'build'\non: push", "# CI", "'build'", null, "name")]
+    [InlineData("yml", "jobs:\n  test:\n    timeout: 20 # minutes", "# minutes", null, null, "jobs")]
+    [InlineData("rust", "// greet\nfn main() { let s: String = \"hi\"; }", "// greet", "\"hi\"", "fn", "String")]
+    [InlineData("rs", "/* x */ pub struct Point { x: i32 }", "/* x */", null, "pub", "Point")]
+    [InlineData("go", "// main\nfunc main() { var s string = `raw` }", "// main", "`raw`", "func", "string")]
+    [InlineData("golang", "package main // p\nimport \"fmt\"", "// p", "\"fmt\"", "package", null)]
+    public void ToHtml_BashYamlRustAndGo_AreHighlighted(string language, string code, string comment, string? text, string? keyword, string? name)
+    {
+        var html = Render($"```{language}\n{code}\n```");
+
+        Assert.Equal(code, html.Find("pre code").TextContent);
+        Assert.Equal(comment, html.Find("code .hl-comment").TextContent);
+        if (text is not null)
+        {
+            Assert.Contains(text, html.FindAll("code .hl-string").Select(span => span.TextContent));
+        }
+
+        if (keyword is not null)
+        {
+            Assert.Contains(keyword, html.FindAll("code .hl-keyword").Select(span => span.TextContent));
+        }
+
+        if (name is not null)
+        {
+            Assert.Contains(name, html.FindAll("code .hl-type, code .hl-tag").Select(span => span.TextContent));
+        }
+    }
+
     [Fact]
     public void ToHtml_UnknownLanguage_ShowsTheCodeEscapedUnderItsLabel()
     {

@@ -61,7 +61,8 @@ internal sealed class RecordingCanvasApi : ICanvasApi
 
     public Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<AgentInfo>>([]);
 
-    public Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ConversationSummary>>([]);
+    public Task<ConversationPage> GetConversationsAsync(ConversationPageRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(new ConversationPage([], null));
 
     public Task<ConversationDetail?> GetConversationAsync(string conversationId, CancellationToken cancellationToken) => Task.FromResult<ConversationDetail?>(null);
 

@@ -13,7 +13,7 @@ public sealed class RestChatTransportTests
             Task.FromResult<GenerationSnapshot?>(snapshots[Math.Min(_next++, snapshots.Length - 1)]);
 
         public Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<ConversationPage> GetConversationsAsync(ConversationPageRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<ConversationDetail?> GetConversationAsync(string conversationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task DeleteConversationAsync(string conversationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<ConversationSummary?> RenameConversationAsync(string conversationId, string title, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -34,6 +34,24 @@ public sealed class RestChatTransportTests
         Assert.Equal("lo, world!", Generation.Text(events));
         Assert.Equal(ChatEvent.Done, events[^1].Type);
         Assert.Equal(7, events[^1].Seq);
+    }
+
+    [Fact]
+    public async Task ResumeAsync_SnapshotsCarryReasoning_DeliversItAsItGrows_BeforeTheTextAndOnlyOnce()
+    {
+        var api = new SnapshotApi(
+            new GenerationSnapshot("running", "", 2, Reasoning: "Let me"),
+            new GenerationSnapshot("running", "", 3, Reasoning: "Let me think."),
+            new GenerationSnapshot("running", "Yes", 5, Reasoning: "Let me think."),
+            new GenerationSnapshot("done", "Yes.", 6, Reasoning: "Let me think."));
+        var transport = new RestChatTransport(new HttpClient(), api, new ChatTransportOptions { RestPollInterval = TimeSpan.FromMilliseconds(1) });
+
+        var events = await Generation.CollectAsync(transport.ResumeAsync(new ResumePoint("g_1", 1, 0, "Let".Length), TransportTier.Sse, CancellationToken.None));
+
+        Assert.Equal([" me", " think."], events.Where(e => e.Type == ChatEvent.Reasoning).Select(e => e.Text));
+        Assert.True(events.FindIndex(e => e.Type == ChatEvent.Reasoning) < events.FindIndex(e => e.Type == ChatEvent.Delta));
+        Assert.Equal("Yes.", Generation.Text(events));
+        Assert.Equal(ChatEvent.Done, events[^1].Type);
     }
 
     [Fact]

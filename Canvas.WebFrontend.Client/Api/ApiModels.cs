@@ -37,6 +37,17 @@ public sealed record AgentStatus(string State, string? Reason, DateTimeOffset? C
 public sealed record ConversationSummary(
     string Id, string AgentId, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? ActiveGenerationId = null);
 
+/// <summary>Which page of <c>GET /api/conversations</c> to read.</summary>
+/// <param name="Search">Only conversations whose title contains this, in any case; null for all.</param>
+/// <param name="Next">The address of the next page, from the previous page's <c>Link</c> header; null for the first.</param>
+/// <param name="PageSize">How many conversations a first page holds (the next pages' addresses carry it).</param>
+public sealed record ConversationPageRequest(string? Search = null, string? Next = null, int PageSize = 50);
+
+/// <summary>A page of conversations, most recently updated first.</summary>
+/// <param name="Items">The conversations.</param>
+/// <param name="Next">The address of the next page (RFC 8288 <c>rel="next"</c>); null on the last.</param>
+public sealed record ConversationPage(IReadOnlyList<ConversationSummary> Items, string? Next);
+
 /// <summary>The body of <c>PATCH /api/conversations/{cid}</c>.</summary>
 /// <param name="Title">The new title.</param>
 public sealed record ConversationRename(string Title);
@@ -113,7 +124,8 @@ public sealed record GenerationError(string Code, string Message, bool Retryable
 /// <param name="Text">The whole answer.</param>
 /// <param name="FinishReason">How it ended.</param>
 /// <param name="Usage">Token counts.</param>
-public sealed record RestChatAnswer(string GenerationId, string ConversationId, string Text, string FinishReason, ChatUsage? Usage);
+/// <param name="Reasoning">The reasoning the provider streamed before the answer, if any.</param>
+public sealed record RestChatAnswer(string GenerationId, string ConversationId, string Text, string FinishReason, ChatUsage? Usage, string? Reasoning = null);
 
 /// <summary>An RFC 9457 problem with Canvas's error <c>code</c>.</summary>
 /// <param name="Title">The title.</param>

@@ -16,13 +16,17 @@ public sealed class CanvasApiClient(HttpClient http) : ICanvasApi
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken)
+    public async Task<ConversationPage> GetConversationsAsync(ConversationPageRequest request, CancellationToken cancellationToken)
     {
-        // The list is searched in the browser, so it holds as many as the API gives in one page.
-        using var response = await http.GetAsync("api/conversations?limit=200", cancellationToken);
+        var address = request.Next ?? FirstPage(request);
+        using var response = await http.GetAsync(address, cancellationToken);
         await ApiProblemException.ThrowIfFailedAsync(response, cancellationToken);
-        return await response.Content.ReadFromJsonAsync(ClientJsonContext.Default.ListConversationSummary, cancellationToken) ?? [];
+        var items = await response.Content.ReadFromJsonAsync(ClientJsonContext.Default.ListConversationSummary, cancellationToken) ?? [];
+        return new ConversationPage(items, LinkHeader.Next(response));
     }
+
+    private static string FirstPage(ConversationPageRequest request) =>
+        $"api/conversations?limit={request.PageSize}" + (string.IsNullOrWhiteSpace(request.Search) ? "" : $"&q={Uri.EscapeDataString(request.Search.Trim())}");
 
     /// <inheritdoc/>
     public async Task<ConversationSummary?> RenameConversationAsync(string conversationId, string title, CancellationToken cancellationToken)

@@ -17,4 +17,5 @@ namespace Canvas.WebFrontend.Client.Api;
 [JsonSerializable(typeof(Transport.ChatStartBody))]
 [JsonSerializable(typeof(Transport.WebSocketClientMessage))]
 [JsonSerializable(typeof(Session.InFlightAnswer))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;

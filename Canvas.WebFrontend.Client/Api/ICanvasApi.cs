@@ -6,8 +6,8 @@ public interface ICanvasApi
     /// <summary>Lists the agents.</summary>
     Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Lists the user's conversations, newest first.</summary>
-    Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken);
+    /// <summary>Lists a page of the user's conversations, most recently updated first.</summary>
+    Task<ConversationPage> GetConversationsAsync(ConversationPageRequest request, CancellationToken cancellationToken);
 
     /// <summary>Gets one conversation with its messages; null when it does not exist (any more).</summary>
     Task<ConversationDetail?> GetConversationAsync(string conversationId, CancellationToken cancellationToken);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Canvas.WebFrontend.Client.Markdown.Grammars;
 using ColorCode;
 using ColorCode.Common;
 using ColorCode.Parsing;
@@ -7,7 +8,8 @@ using ColorCode.Parsing;
 namespace Canvas.WebFrontend.Client.Markdown;
 
 /// <summary>
-/// Syntax highlighting with ColorCode's language grammars (compiled into the app, nothing fetched at run time): the
+/// Syntax highlighting with ColorCode's language grammars and Canvas's own for Bash, YAML, Rust and Go (compiled into
+/// the app, nothing fetched at run time): the
 /// code is escaped and its scopes become <c>hl-*</c> classes, which the theme colours, light and dark alike.
 /// </summary>
 internal sealed class CodeHighlighter : CodeColorizerBase
@@ -51,6 +53,14 @@ internal sealed class CodeHighlighter : CodeColorizerBase
     private static readonly CodeHighlighter Instance = new();
 
     private StringBuilder? _output;
+
+    static CodeHighlighter()
+    {
+        foreach (var grammar in ExtraGrammars.All)
+        {
+            Languages.Load(grammar);
+        }
+    }
 
     private CodeHighlighter() : base(null, null)
     {

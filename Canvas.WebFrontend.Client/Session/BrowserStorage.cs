@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Canvas.WebFrontend.Client.Api;
 using Microsoft.JSInterop;
@@ -9,6 +10,7 @@ namespace Canvas.WebFrontend.Client.Session;
 public sealed class BrowserStorage(IJSRuntime js) : IBrowserStorage
 {
     private const string KeyPrefix = "canvas.inflight.";
+    private const string DeletePrefix = "canvas.delete.";
 
     /// <inheritdoc/>
     public ValueTask SetInFlightAsync(InFlightAnswer answer) =>
@@ -18,6 +20,24 @@ public sealed class BrowserStorage(IJSRuntime js) : IBrowserStorage
     /// <inheritdoc/>
     public ValueTask RemoveInFlightAsync(string conversationId) =>
         js.InvokeVoidAsync("localStorage.removeItem", KeyPrefix + conversationId);
+
+    /// <inheritdoc/>
+    public ValueTask SetPendingDeleteAsync(string conversationId, DateTimeOffset until) =>
+        js.InvokeVoidAsync("localStorage.setItem", DeletePrefix + conversationId, until.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+
+    /// <inheritdoc/>
+    public ValueTask RemovePendingDeleteAsync(string conversationId) =>
+        js.InvokeVoidAsync("localStorage.removeItem", DeletePrefix + conversationId);
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyDictionary<string, DateTimeOffset>> GetPendingDeletesAsync()
+    {
+        var json = await js.InvokeAsync<string>("canvasBrowser.entries", DeletePrefix);
+        var entries = JsonSerializer.Deserialize(json, ClientJsonContext.Default.DictionaryStringString) ?? [];
+        return entries
+            .Where(entry => long.TryParse(entry.Value, CultureInfo.InvariantCulture, out _))
+            .ToDictionary(entry => entry.Key, entry => DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(entry.Value, CultureInfo.InvariantCulture)));
+    }
 
     /// <inheritdoc/>
     public async ValueTask<IAsyncDisposable> SubscribeAsync(Func<InFlightAnswer, Task> onInFlight, Func<Task> onVisible)

@@ -9,8 +9,9 @@ namespace Canvas.WebFrontend.Client.Session;
 /// messages, and the answer in flight. The page owns it and the cancellation of each answer.
 /// </summary>
 /// <remarks>Chat text is never logged.</remarks>
-public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowserStorage storage)
+public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowserStorage storage, ConversationIndex conversations)
 {
+    private bool _loadedOnce;
     private bool _catchingUp;
     private bool _catchUpAgain;
     private InFlightAnswer? _announcedMeanwhile;
@@ -24,8 +25,8 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
     /// <summary>Gets the agents.</summary>
     public IReadOnlyList<AgentInfo> Agents { get; private set; } = [];
 
-    /// <summary>Gets the user's conversations, newest first.</summary>
-    public IReadOnlyList<ConversationSummary> Conversations { get; private set; } = [];
+    /// <summary>Gets the user's conversations as the list shows them.</summary>
+    public ConversationIndex Conversations => conversations;
 
     /// <summary>Gets the selected agent.</summary>
     public AgentInfo? Agent { get; private set; }
@@ -39,11 +40,17 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
     /// <summary>Gets the answer streaming now, if any.</summary>
     public MessageView? Streaming => Messages.LastOrDefault(message => message.IsStreaming);
 
-    /// <summary>Loads agents and conversations.</summary>
+    /// <summary>Loads agents and conversations; the first time, also the deletions an earlier page left pending.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         Agents = await api.GetAgentsAsync(cancellationToken);
-        Conversations = await api.GetConversationsAsync(cancellationToken);
+        await conversations.RefreshAsync(cancellationToken);
+        if (!_loadedOnce)
+        {
+            await conversations.ResumePendingDeletesAsync(cancellationToken);
+            _loadedOnce = true;
+        }
+
         // An agent whose provider the API found unreachable is offered, greyed out, but never picked by default.
         if (Agent is null && Agents.Count > 0)
         {
@@ -119,8 +126,7 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
     {
         if (await api.RenameConversationAsync(conversationId, title, cancellationToken) is { } renamed)
         {
-            Conversations = [.. Conversations.Select(conversation => conversation.Id == conversationId ? renamed : conversation)];
-            Changed?.Invoke();
+            conversations.Replace(renamed);
         }
     }
 
@@ -168,7 +174,7 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
         answer.AppendReasoning(snapshot.Reasoning ?? "");
         Messages.Add(answer);
         Changed?.Invoke();
-        var point = new ResumePoint(inFlight.GenerationId, snapshot.LastSeq, snapshot.Text.Length);
+        var point = new ResumePoint(inFlight.GenerationId, snapshot.LastSeq, snapshot.Text.Length, snapshot.Reasoning?.Length ?? 0);
         await ConsumeAsync(agent, answer, stream.ResumeAsync(agent, point, cancellationToken), owner: false, cancellationToken);
     }
 
@@ -258,18 +264,18 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
         return SendAsync(failed.Prompt, cancellationToken);
     }
 
-    /// <summary>Deletes a conversation and, when it is open, starts a new one.</summary>
+    /// <summary>
+    /// Deletes a conversation once the undo window ends (see <see cref="ConversationIndex"/>) and, when it is open,
+    /// starts a new one.
+    /// </summary>
     public async Task DeleteAsync(string conversationId, CancellationToken cancellationToken)
     {
-        await api.DeleteConversationAsync(conversationId, cancellationToken);
+        await conversations.DeleteWithUndoAsync(conversationId, cancellationToken);
         await storage.RemoveInFlightAsync(conversationId);
-        Conversations = await api.GetConversationsAsync(cancellationToken);
         if (ConversationId == conversationId)
         {
             await OpenAsync(null, cancellationToken);
         }
-
-        Changed?.Invoke();
     }
 
     private async Task ConsumeAsync(AgentInfo agent, MessageView answer, IAsyncEnumerable<ChatEvent> events, bool owner, CancellationToken cancellationToken)
@@ -349,7 +355,7 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
 
     private async Task ReadBackAsync(CancellationToken cancellationToken)
     {
-        Conversations = await api.GetConversationsAsync(cancellationToken);
+        await conversations.RefreshAsync(cancellationToken);
         if (ConversationId is { } conversationId && await api.GetConversationAsync(conversationId, cancellationToken) is { } stored
             && stored.Messages.Count == Messages.Count)
         {
@@ -369,12 +375,9 @@ public sealed class ChatSession(ICanvasApi api, ChatStreamClient stream, IBrowse
         }
 
         ConversationId = conversationId;
-        if (Conversations.All(conversation => conversation.Id != conversationId))
-        {
-            var now = DateTimeOffset.Now;
-            var title = answer.Prompt is { Length: > 60 } prompt ? prompt[..60].TrimEnd() + "…" : answer.Prompt ?? "";
-            Conversations = [new ConversationSummary(conversationId, agent.Id, title, now, now, answer.GenerationId), .. Conversations];
-        }
+        var now = DateTimeOffset.Now;
+        var title = answer.Prompt is { Length: > 60 } prompt ? prompt[..60].TrimEnd() + "…" : answer.Prompt ?? "";
+        conversations.Add(new ConversationSummary(conversationId, agent.Id, title, now, now, answer.GenerationId));
     }
 
     private static MessageView Stored(ConversationMessage message)

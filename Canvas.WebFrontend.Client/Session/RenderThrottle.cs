@@ -22,13 +22,8 @@ public sealed class RenderThrottle(TimeSpan interval, TimeProvider time, Action 
     /// </summary>
     /// <param name="address">The page's address.</param>
     /// <returns>The interval.</returns>
-    public static TimeSpan IntervalFrom(string address)
-    {
-        const string Name = "renderEveryMs=";
-        var query = new Uri(address).Query.TrimStart('?').Split('&');
-        var value = query.FirstOrDefault(part => part.StartsWith(Name, StringComparison.Ordinal))?[Name.Length..];
-        return int.TryParse(value, out var milliseconds) && milliseconds >= 0 ? TimeSpan.FromMilliseconds(milliseconds) : DefaultInterval;
-    }
+    public static TimeSpan IntervalFrom(string address) =>
+        AddressQuery.Number(address, "renderEveryMs") is { } milliseconds ? TimeSpan.FromMilliseconds(milliseconds) : DefaultInterval;
 
     /// <summary>Gets the shortest time between two renders.</summary>
     public TimeSpan Interval => interval;

@@ -20,11 +20,12 @@ public sealed record ChatStart(string AgentId, string? ConversationId, string Me
     public string IdempotencyKey { get; init; } = Guid.NewGuid().ToString("N");
 }
 
-/// <summary>Where a generation's stream stands on the client: the last event seen and the text received.</summary>
+/// <summary>Where a generation's stream stands on the client: the last event seen and the text and reasoning received.</summary>
 /// <param name="GenerationId">The generation.</param>
 /// <param name="AfterSeq">The last <c>seq</c> received; -1 replays from <c>meta</c>.</param>
 /// <param name="TextLength">The length of the answer text received, for tiers that deliver text, not events.</param>
-public sealed record ResumePoint(string GenerationId, long AfterSeq, int TextLength);
+/// <param name="ReasoningLength">The length of the reasoning received, likewise.</param>
+public sealed record ResumePoint(string GenerationId, long AfterSeq, int TextLength, int ReasoningLength = 0);
 
 /// <summary>The JSON body of <c>POST /api/chat/sse</c> and <c>POST /api/chat</c>.</summary>
 internal sealed record ChatStartBody(

@@ -7,7 +7,8 @@ namespace Canvas.WebFrontend.Client.Transport;
 
 /// <summary>
 /// The REST tier: <c>POST /api/chat</c> returns the whole answer; while it runs, the generation snapshot is
-/// polled so the user sees progress. Resuming polls the snapshot until the generation ends.
+/// polled so the user sees progress, the reasoning as well as the text. Resuming polls the snapshot until the
+/// generation ends.
 /// </summary>
 /// <remarks>
 /// Progress needs the generation id before the answer is complete. In an existing conversation the client finds it
@@ -45,7 +46,7 @@ public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTrans
 
         var sent = http.SendAsync(request, cancellationToken);
         string? generationId = null;
-        var textLength = 0;
+        var shown = new Shown(0, 0);
         long lastSeq = 0;
         while (await WaitOrPollAsync(sent, cancellationToken) is false)
         {
@@ -56,11 +57,15 @@ public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTrans
                 yield return new ChatEvent { Type = ChatEvent.Meta, GenerationId = generationId, ConversationId = conversationId, Transport = "rest" };
             }
 
-            if (generationId is not null && await api.GetGenerationAsync(generationId, cancellationToken) is { } snapshot && snapshot.Text.Length > textLength)
+            if (generationId is not null && await api.GetGenerationAsync(generationId, cancellationToken) is { } snapshot)
             {
                 lastSeq = snapshot.LastSeq;
-                yield return Delta(generationId, snapshot.Text[textLength..], lastSeq);
-                textLength = snapshot.Text.Length;
+                foreach (var progress in Progress(generationId, snapshot.Reasoning, snapshot.Text, lastSeq, shown))
+                {
+                    yield return progress;
+                }
+
+                shown = shown.Covering(snapshot.Text, snapshot.Reasoning);
             }
         }
 
@@ -77,9 +82,9 @@ public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTrans
             yield return new ChatEvent { Type = ChatEvent.Meta, GenerationId = answer.GenerationId, ConversationId = answer.ConversationId, Transport = "rest" };
         }
 
-        if (answer.Text.Length > textLength)
+        foreach (var progress in Progress(answer.GenerationId, answer.Reasoning, answer.Text, lastSeq, shown))
         {
-            yield return Delta(answer.GenerationId, answer.Text[textLength..], lastSeq);
+            yield return progress;
         }
 
         yield return new ChatEvent { Type = ChatEvent.Done, GenerationId = answer.GenerationId, Seq = lastSeq, FinishReason = answer.FinishReason, Usage = answer.Usage };
@@ -88,7 +93,7 @@ public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTrans
     /// <inheritdoc/>
     public async IAsyncEnumerable<ChatEvent> ResumeAsync(ResumePoint point, TransportTier? fallbackFrom, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var textLength = point.TextLength;
+        var shown = new Shown(point.TextLength, point.ReasoningLength);
         while (true)
         {
             var snapshot = await api.GetGenerationAsync(point.GenerationId, cancellationToken);
@@ -98,12 +103,12 @@ public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTrans
                 yield break;
             }
 
-            if (snapshot.Text.Length > textLength)
+            foreach (var progress in Progress(point.GenerationId, snapshot.Reasoning, snapshot.Text, snapshot.LastSeq, shown))
             {
-                yield return Delta(point.GenerationId, snapshot.Text[textLength..], snapshot.LastSeq);
-                textLength = snapshot.Text.Length;
+                yield return progress;
             }
 
+            shown = shown.Covering(snapshot.Text, snapshot.Reasoning);
             if (!snapshot.IsRunning)
             {
                 yield return Terminal(point.GenerationId, snapshot);
@@ -139,8 +144,26 @@ public sealed class RestChatTransport(HttpClient http, ICanvasApi api, ChatTrans
         return body.IsCompleted;
     }
 
-    private static ChatEvent Delta(string generationId, string text, long seq) =>
-        new() { Type = ChatEvent.Delta, GenerationId = generationId, Seq = seq, Text = text };
+    // A snapshot (or the finished answer) holds everything so far; only what lies beyond what was shown is new. The
+    // reasoning comes first, as it does on the streaming tiers.
+    private static IEnumerable<ChatEvent> Progress(string generationId, string? reasoning, string text, long seq, Shown shown)
+    {
+        if (reasoning is not null && reasoning.Length > shown.Reasoning)
+        {
+            yield return new ChatEvent { Type = ChatEvent.Reasoning, GenerationId = generationId, Seq = seq, Text = reasoning[shown.Reasoning..] };
+        }
+
+        if (text.Length > shown.Text)
+        {
+            yield return new ChatEvent { Type = ChatEvent.Delta, GenerationId = generationId, Seq = seq, Text = text[shown.Text..] };
+        }
+    }
+
+    // How much of the answer and of its reasoning the user has seen.
+    private readonly record struct Shown(int Text, int Reasoning)
+    {
+        public Shown Covering(string text, string? reasoning) => new(Math.Max(Text, text.Length), Math.Max(Reasoning, reasoning?.Length ?? 0));
+    }
 
     // The snapshot names how the generation ended; the fallbacks cover an API that leaves a field out.
     private static ChatEvent Terminal(string generationId, GenerationSnapshot snapshot) => snapshot.Status switch

@@ -3,7 +3,7 @@ using Canvas.WebFrontend.Client.Api;
 namespace Canvas.WebFrontend.Client.Transport;
 
 /// <summary>
-/// What one answer has delivered so far: the generation, the last <c>seq</c> and the text length. It drops
+/// What one answer has delivered so far: the generation, the last <c>seq</c> and the lengths of the text and the reasoning. It drops
 /// events already delivered, which is what makes every tier switch exactly-once.
 /// </summary>
 internal sealed class StreamProgress(ResumePoint? resumeFrom)
@@ -11,9 +11,10 @@ internal sealed class StreamProgress(ResumePoint? resumeFrom)
     private string? _generationId = resumeFrom?.GenerationId;
     private long _lastSeq = resumeFrom?.AfterSeq ?? -1;
     private int _textLength = resumeFrom?.TextLength ?? 0;
+    private int _reasoningLength = resumeFrom?.ReasoningLength ?? 0;
 
     /// <summary>Gets where to resume, or null while no <c>meta</c> has named the generation.</summary>
-    public ResumePoint? Point => _generationId is null ? null : new ResumePoint(_generationId, _lastSeq, _textLength);
+    public ResumePoint? Point => _generationId is null ? null : new ResumePoint(_generationId, _lastSeq, _textLength, _reasoningLength);
 
     /// <summary>Records an event; false when it was already delivered and must be dropped.</summary>
     public bool Accept(ChatEvent chatEvent, bool eachEventHasItsSeq)
@@ -30,6 +31,10 @@ internal sealed class StreamProgress(ResumePoint? resumeFrom)
         else if (chatEvent.Type == ChatEvent.Delta)
         {
             _textLength += chatEvent.Text?.Length ?? 0;
+        }
+        else if (chatEvent.Type == ChatEvent.Reasoning)
+        {
+            _reasoningLength += chatEvent.Text?.Length ?? 0;
         }
 
         _lastSeq = Math.Max(_lastSeq, chatEvent.Seq);

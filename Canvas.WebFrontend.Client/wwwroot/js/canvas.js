@@ -1,6 +1,15 @@
 // Page behaviour the Blazor client cannot get from .NET: other tabs' localStorage writes, the tab being shown again,
 // the message list following a streaming answer, Enter in the message box, and the clipboard.
 window.canvasBrowser = {
+  // The localStorage entries under a prefix, keyed by the rest of their key, as JSON.
+  entries(prefix) {
+    const found = {};
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key && key.startsWith(prefix)) { found[key.slice(prefix.length)] = localStorage.getItem(key); }
+    }
+    return JSON.stringify(found);
+  },
   subscribe(listener, keyPrefix) {
     const onStorage = (event) => {
       if (event.key && event.key.startsWith(keyPrefix) && event.newValue) {
@@ -93,3 +102,18 @@ document.addEventListener('click', async (event) => {
   }
   setTimeout(() => { button.textContent = 'Copy'; }, 1500);
 });
+
+// Infinite scroll: the conversation list's "Load more" button clicks itself when it scrolls into view.
+window.canvasList = {
+  loadMoreWhenSeen(button) {
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some(entry => entry.isIntersecting) && !button.hidden) { button.click(); }
+    });
+    observer.observe(button);
+    return {
+      // Observing anew reports whether it is in view now: a page too short to push it out loads the next one too.
+      recheck() { observer.unobserve(button); observer.observe(button); },
+      dispose() { observer.disconnect(); }
+    };
+  }
+};
