@@ -51,6 +51,10 @@ public sealed partial class GenerationSseResult : IResult, IEndpointMetadataProv
         httpContext.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
         await response.StartAsync(cancellationToken);
 
+        // Kestrel commits the headers on StartAsync but sends them with the first body write: a resume with nothing
+        // new yet would leave the client (and any proxy's timeout) waiting for the next token or keep-alive.
+        await response.Body.FlushAsync(cancellationToken);
+
         var time = httpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
         var logger = httpContext.RequestServices.GetService<ILogger<GenerationSseResult>>();
         await using var stream = new SseStream(httpContext, time, _limits, logger);
