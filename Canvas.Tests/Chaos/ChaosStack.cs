@@ -173,11 +173,11 @@ public sealed class ChaosStack : IAsyncDisposable
     /// <summary>Whether <paramref name="instance"/> was killed at or before <paramref name="until"/>.</summary>
     public bool WasKilled(ChatApiProcess instance, long until) => _killedAt.TryGetValue(instance, out var at) && at <= until;
 
-    // A restarted or paused Redis forgets (or lets expire) the replica leases it held; a replica's lease is back only
-    // at its next renewal once its connection is, so a fault's effect on liveness lasts up to one lease lifetime after it.
-    private long LeaseRecoveryMs => (long)_settings.OwnerTimeout.TotalMilliseconds;
+    // A replica's connection comes back up to about a second after Redis does (a half-second reconnect policy, checked
+    // on the multiplexer's one-second heartbeat), so an answer started or appended meanwhile can still fail over it.
+    private const long ReconnectMs = 2_000;
 
-    /// <summary>Whether a Redis restart or pause, or the lease recovery after it, overlapped the interval.</summary>
+    /// <summary>Whether a Redis restart or pause, or the replicas' reconnect after it, overlapped the interval.</summary>
     public bool RedisFaultDuring(long from, long to) => _redisFaults.Any(fault => fault.From <= to && fault.To >= from);
 
     /// <summary>Saves, stops and restarts Redis (one node of a cluster) on the same port.</summary>
@@ -198,7 +198,7 @@ public sealed class ChaosStack : IAsyncDisposable
         }
         finally
         {
-            _redisFaults.Enqueue((from, Now + LeaseRecoveryMs));
+            _redisFaults.Enqueue((from, Now + ReconnectMs));
         }
     }
 
@@ -221,7 +221,7 @@ public sealed class ChaosStack : IAsyncDisposable
         }
         finally
         {
-            _redisFaults.Enqueue((from, Now + LeaseRecoveryMs));
+            _redisFaults.Enqueue((from, Now + ReconnectMs));
         }
     }
 
