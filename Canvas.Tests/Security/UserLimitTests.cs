@@ -61,6 +61,8 @@ public sealed class UserLimitTests(RedisServerFixture redis) : IAsyncLifetime
 
         Assert.Equal(ErrorCodes.RateLimited, overWebSocketOnB!["code"]!.GetValue<string>());
         Assert.Contains("60 s", overWebSocketOnB["message"]!.GetValue<string>());
+        Assert.Equal(60_000, overWebSocketOnB["retryAfterMs"]!.GetValue<long>());
+        Assert.True(overWebSocketOnB["retryable"]!.GetValue<bool>());
         Assert.IsType<DoneEvent>(bobOnB[^1]);
         Assert.Equal(2, _environment.OpenAI.Requests.Count);
     }
