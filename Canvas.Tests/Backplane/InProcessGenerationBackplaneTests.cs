@@ -108,4 +108,26 @@ public sealed class InProcessGenerationBackplaneTests : GenerationBackplaneContr
         // Assert
         Assert.Equal([Meta(record.GenerationId), Done(record.GenerationId, 1)], await reader.Completion.WaitAsync(Bound));
     }
+
+    [Fact]
+    public async Task FindAsync_GenerationRunByThisProcess_QuietPastItsLeaseAndTheRetention_IsStillKept()
+    {
+        // Arrange
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var options = MortalOptions();
+        using var backplane = new InProcessGenerationBackplane(
+            Microsoft.Extensions.Options.Options.Create(options), clock, NullLogger<InProcessGenerationBackplane>.Instance);
+        var record = NewRecord() with { OwnerReplicaId = new ReplicaIdentity().Id };
+        await backplane.CreateAsync(record, CancellationToken.None);
+        await AppendAllAsync(backplane, [Meta(record.GenerationId)]);
+
+        // Act: a provider that thinks longer than a lease and the retention together, then answers.
+        clock.Advance(options.OwnerTimeout + options.Retention + TimeSpan.FromSeconds(1));
+        var found = await backplane.FindAsync(record.GenerationId, CancellationToken.None);
+        var appended = await backplane.AppendAsync(Done(record.GenerationId, 1), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(record, found);
+        Assert.True(appended);
+    }
 }
