@@ -64,8 +64,17 @@ public sealed class ChaosStack : IAsyncDisposable
     /// <summary>Gets a monotonic timestamp of the run's clock, in milliseconds, for the fault log.</summary>
     public long Now => _clock.ElapsedMilliseconds;
 
-    /// <summary>Serialises the faults that hit every disruption (killing an instance, restarting or pausing Redis).</summary>
-    public SemaphoreSlim FaultGate { get; } = new(1, 1);
+    /// <summary>
+    /// Serialises the instance kills, which hit every answer on that instance: one at a time, so a kill has a live
+    /// peer to resume on.
+    /// </summary>
+    public SemaphoreSlim InstanceFaultGate { get; } = new(1, 1);
+
+    /// <summary>
+    /// Serialises the Redis restarts and pauses, which hit every answer: one at a time, while an instance kill may land
+    /// during one (as in production, where the two are unrelated).
+    /// </summary>
+    public SemaphoreSlim RedisFaultGate { get; } = new(1, 1);
 
     /// <summary>Starts Redis, the fake upstreams and the instances.</summary>
     /// <param name="settings">The run's settings.</param>
@@ -173,12 +182,20 @@ public sealed class ChaosStack : IAsyncDisposable
     /// <summary>Whether <paramref name="instance"/> was killed at or before <paramref name="until"/>.</summary>
     public bool WasKilled(ChatApiProcess instance, long until) => _killedAt.TryGetValue(instance, out var at) && at <= until;
 
-    // A replica's connection comes back up to about a second after Redis does (a half-second reconnect policy, checked
-    // on the multiplexer's one-second heartbeat), so an answer started or appended meanwhile can still fail over it.
-    private const long ReconnectMs = 2_000;
+    // A Redis fault outlasts its injection: a replica's connection comes back a second or two after Redis does, and
+    // a Redis Cluster may answer CLUSTERDOWN for seconds after every node said cluster_state:ok again (seen in the
+    // runs: a runner's store failed with it 2-4 s later). An answer started or written meanwhile can still fail over it.
+    private const long SettleMs = 5_000;
 
-    /// <summary>Whether a Redis restart or pause, or the replicas' reconnect after it, overlapped the interval.</summary>
+    /// <summary>Whether a Redis restart or pause, or the settling after it, overlapped the interval.</summary>
     public bool RedisFaultDuring(long from, long to) => _redisFaults.Any(fault => fault.From <= to && fault.To >= from);
+
+    /// <summary>The Redis faults (with their settling) of the minute before <paramref name="at"/>, for the report.</summary>
+    public string DescribeRedisFaultsNear(long at)
+    {
+        var near = _redisFaults.Where(fault => fault.From <= at && fault.To >= at - 60_000).Select(fault => $"{fault.From}–{fault.To} ms").ToList();
+        return near.Count == 0 ? "no Redis fault in the minute before" : $"Redis faults {string.Join(", ", near)}";
+    }
 
     /// <summary>Saves, stops and restarts Redis (one node of a cluster) on the same port.</summary>
     public async Task RestartRedisAsync(Random random, TimeSpan downtime)
@@ -198,7 +215,7 @@ public sealed class ChaosStack : IAsyncDisposable
         }
         finally
         {
-            _redisFaults.Enqueue((from, Now + ReconnectMs));
+            _redisFaults.Enqueue((from, Now + SettleMs));
         }
     }
 
@@ -221,7 +238,7 @@ public sealed class ChaosStack : IAsyncDisposable
         }
         finally
         {
-            _redisFaults.Enqueue((from, Now + ReconnectMs));
+            _redisFaults.Enqueue((from, Now + SettleMs));
         }
     }
 
