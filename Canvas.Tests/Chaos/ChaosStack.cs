@@ -29,6 +29,9 @@ public sealed class ChaosStack : IAsyncDisposable
     private readonly InstanceSlot[] _slots;
     private readonly ConcurrentDictionary<ChatApiProcess, long> _killedAt = new();
     private readonly ConcurrentQueue<(long From, long To)> _redisFaults = new();
+
+    // The start of the Redis fault being injected (one at a time), or -1: it explains what fails before it is logged.
+    private long _redisFaultSince = -1;
     private readonly ConcurrentBag<ChatApiProcess> _retired = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _incarnations;
@@ -188,7 +191,8 @@ public sealed class ChaosStack : IAsyncDisposable
     private const long SettleMs = 5_000;
 
     /// <summary>Whether a Redis restart or pause, or the settling after it, overlapped the interval.</summary>
-    public bool RedisFaultDuring(long from, long to) => _redisFaults.Any(fault => fault.From <= to && fault.To >= from);
+    public bool RedisFaultDuring(long from, long to) =>
+        _redisFaults.Any(fault => fault.From <= to && fault.To >= from) || Interlocked.Read(ref _redisFaultSince) is >= 0 and var since && since <= to;
 
     /// <summary>The Redis faults (with their settling) of the minute before <paramref name="at"/>, for the report.</summary>
     public string DescribeRedisFaultsNear(long at)
@@ -201,6 +205,7 @@ public sealed class ChaosStack : IAsyncDisposable
     public async Task RestartRedisAsync(Random random, TimeSpan downtime)
     {
         var from = Now;
+        Interlocked.Exchange(ref _redisFaultSince, from);
         try
         {
             if (_cluster is not null)
@@ -216,6 +221,7 @@ public sealed class ChaosStack : IAsyncDisposable
         finally
         {
             _redisFaults.Enqueue((from, Now + SettleMs));
+            Interlocked.Exchange(ref _redisFaultSince, -1);
         }
     }
 
@@ -224,6 +230,7 @@ public sealed class ChaosStack : IAsyncDisposable
     {
         var node = _cluster is not null ? _cluster.Nodes[random.Next(_cluster.Nodes.Count)] : _redis!;
         var from = Now;
+        Interlocked.Exchange(ref _redisFaultSince, from);
         try
         {
             if (debugSleep)
@@ -239,6 +246,7 @@ public sealed class ChaosStack : IAsyncDisposable
         finally
         {
             _redisFaults.Enqueue((from, Now + SettleMs));
+            Interlocked.Exchange(ref _redisFaultSince, -1);
         }
     }
 
