@@ -50,7 +50,16 @@ public sealed class DisruptionRunner(ChaosStack stack)
         {
             // Whether the server ended the answer tells a stuck reader from a stuck runner.
             using var look = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var snapshot = client.Transcript.GenerationId is null ? null : await client.SnapshotAsync(await play.PickAsync(look.Token), look.Token);
+            GenerationSnapshot? snapshot = null;
+            try
+            {
+                snapshot = client.Transcript.GenerationId is null ? null : await client.SnapshotAsync(await play.PickAsync(look.Token), look.Token);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException)
+            {
+                // No instance answered within the look's bound: the report says so ("?") instead of ending the run.
+            }
+
             return Judge(disruption, play, began) with
             {
                 Outcome = ChaosOutcome.Hung,
