@@ -22,8 +22,9 @@ public sealed class ChatLimitsOptions
     public int StartsPerMinute { get; set; } = 30;
 
     /// <summary>
-    /// Gets or sets how many streams one user may hold open at once on one replica: SSE answers and resumes, REST
-    /// answers being waited for, and WebSockets (each carries any number of answers). The default is 20.
+    /// Gets or sets how many streams one user may hold open at once, on all replicas together when Redis is
+    /// configured: SSE answers and resumes, REST answers being waited for, and WebSockets (each carries any number
+    /// of answers). The default is 20.
     /// </summary>
     public int MaxOpenStreamsPerUser { get; set; } = 20;
 

@@ -16,10 +16,13 @@ internal static class ChatLimitsServiceCollectionExtensions
             .Validate(o => o.SseKeepAlive > TimeSpan.Zero, $"{ChatLimitsOptions.SectionName}:SseKeepAlive must be positive.")
             .ValidateOnStart();
 
-        // The buckets live where the rest of the state does: with Redis configured, every replica shares them.
+        // The buckets and stream counts live where the rest of the state does: with Redis, every replica shares them.
         services.TryAddSingleton<IStartRateStore>(provider => provider.GetService<IConnectionMultiplexer>() is not null
             ? ActivatorUtilities.CreateInstance<RedisStartRateStore>(provider)
             : ActivatorUtilities.CreateInstance<InProcessStartRateStore>(provider));
+        services.TryAddSingleton<IOpenStreamStore>(provider => provider.GetService<IConnectionMultiplexer>() is not null
+            ? ActivatorUtilities.CreateInstance<RedisOpenStreamStore>(provider)
+            : new InProcessOpenStreamStore());
         services.AddSingleton<ChatStartLimiter>();
         services.AddSingleton<OpenStreamLimiter>();
         services.AddSingleton<OpenStreamLimitFilter>();

@@ -41,7 +41,7 @@ public static class ChatSocketApi
         }
 
         context.User = authentication.Principal;
-        using var stream = openStreams.TryOpen(context.User.GetUserId());
+        using var stream = await openStreams.TryOpenAsync(context.User.GetUserId(), context.RequestAborted);
         if (stream is null)
         {
             await socket.CloseAsync(TryAgainLater, Truncate(openStreams.Refusal.Message), context.RequestAborted);

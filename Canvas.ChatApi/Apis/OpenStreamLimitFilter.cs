@@ -13,7 +13,7 @@ internal sealed class OpenStreamLimitFilter(OpenStreamLimiter limiter) : IEndpoi
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (limiter.TryOpen(http.User.GetUserId()) is not { } stream)
+        if (await limiter.TryOpenAsync(http.User.GetUserId(), http.RequestAborted) is not { } stream)
         {
             return limiter.Refusal.ToProblem();
         }

@@ -17,7 +17,9 @@ public sealed class BackplaneOptions
 
     /// <summary>
     /// Gets or sets how long a running generation may go without a heartbeat before its subscribers end it with
-    /// <c>generation_lost</c>. The default is ten seconds; it must exceed <see cref="HeartbeatInterval"/>.
+    /// <c>generation_lost</c>. The default is ten seconds; it must exceed <see cref="HeartbeatInterval"/>. A reader
+    /// also waits until the expired lease stays missing for two heartbeat intervals, so a generation is declared
+    /// lost within this plus five intervals of its runner stopping.
     /// </summary>
     public TimeSpan OwnerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -97,12 +97,18 @@ internal sealed class InProcessGenerationLog(GenerationRecord record, DateTimeOf
 
     /// <summary>
     /// Whether the generation's retention has passed: <paramref name="retention"/> after its terminal event, or,
-    /// for one abandoned without a terminal event, after its lease expired (the same TTLs the Redis keys get).
+    /// for one abandoned without a terminal event, after its lease expired (the same TTLs the Redis keys get). One
+    /// run by this process is never abandoned while it runs, however long it stays quiet: its runner ends it.
     /// </summary>
     public bool IsExpired(DateTimeOffset now, TimeSpan retention, TimeSpan ownerTimeout)
     {
         lock (gate)
         {
+            if (finishedAt is null && record.OwnerReplicaId is not null)
+            {
+                return false;
+            }
+
             var expiresAt = finishedAt is { } finished ? finished + retention : lastHeartbeat + ownerTimeout + retention;
             return now >= expiresAt;
         }

@@ -39,7 +39,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     private readonly ReplicaIdentity replica;
     private readonly RedisReplicaLease lease;
     private readonly ConcurrentDictionary<string, LocalGenerationFeed> localFeeds = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (long CheckedAt, bool Alive)> replicaLiveness = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ReplicaLiveness> replicaLiveness = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, OneShotCallback> localCancels = new(StringComparer.Ordinal);
     private readonly Lock replicaCancelsGate = new();
     private Task? replicaCancels;
@@ -425,7 +425,13 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         }
     }
 
-    /// <summary>Whether a replica's lease is alive, asked of Redis at most once per heartbeat interval per replica.</summary>
+    /// <summary>
+    /// Whether a replica is alive, asked of Redis at most once per heartbeat interval per replica. A missing lease
+    /// key alone does not make it dead: a Cluster node that restarts or fails over can forget the key, or a replica's
+    /// connection to that node can come back a moment later than a reader's, and a live replica puts the key back at
+    /// its next renewal. Only a lease seen missing on checks two heartbeat intervals apart, with no sighting between,
+    /// is a replica that stopped renewing.
+    /// </summary>
     private async ValueTask<bool> IsReplicaAliveAsync(string replicaId)
     {
         if (replicaId == replica.Id)
@@ -434,15 +440,22 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         }
 
         var now = Environment.TickCount64;
-        if (replicaLiveness.TryGetValue(replicaId, out var known) && now - known.CheckedAt < options.HeartbeatInterval.TotalMilliseconds)
+        var known = replicaLiveness.GetValueOrDefault(replicaId);
+        if (known is not null && now - known.CheckedAt < options.HeartbeatInterval.TotalMilliseconds)
         {
             return known.Alive;
         }
 
-        var alive = await Database.KeyExistsAsync(RedisReplicaLease.KeyOf(options.KeyPrefix, replicaId)).ConfigureAwait(false);
-        replicaLiveness[replicaId] = (now, alive);
+        var present = await Database.KeyExistsAsync(RedisReplicaLease.KeyOf(options.KeyPrefix, replicaId)).ConfigureAwait(false);
+        var missingSince = present ? (long?)null : known?.MissingSince ?? now;
+        var alive = missingSince is not { } since || now - since < LeaseConfirmationMs;
+        replicaLiveness[replicaId] = new ReplicaLiveness(now, alive, missingSince);
         return alive;
     }
+
+    // Two renewal periods: a live replica renews once per period, so one of its renewals falls between two checks
+    // this far apart.
+    private double LeaseConfirmationMs => 2 * options.HeartbeatInterval.TotalMilliseconds;
 
     private async Task<List<GenerationEvent>> ReadRangeAsync(RedisKey log, long afterSeq, int? count)
     {
@@ -484,6 +497,12 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         /// <summary>Never append: report whether the log has ended or holds more (the owner is alive).</summary>
         Probe = 2,
     }
+
+    /// <summary>What this replica last saw of another's lease, on its own clock (<see cref="Environment.TickCount64"/>).</summary>
+    /// <param name="CheckedAt">When Redis was last asked.</param>
+    /// <param name="Alive">The verdict of that check.</param>
+    /// <param name="MissingSince">The first of the checks, since the last that saw the lease, that found it missing.</param>
+    private sealed record ReplicaLiveness(long CheckedAt, bool Alive, long? MissingSince);
 
     private enum OwnerCheck
     {

@@ -26,6 +26,7 @@ public sealed partial class GenerationRunner(
 {
     private static readonly TimeSpan RetryWindow = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RetryWaitForMeta = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan EndRetryDelay = TimeSpan.FromMilliseconds(500);
     private readonly ConcurrentDictionary<string, RunningGeneration> _running = new();
 
     /// <summary>
@@ -129,7 +130,7 @@ public sealed partial class GenerationRunner(
         catch (Exception exception) when (exception is not OperationCanceledException || run.Stopping.IsCancellationRequested)
         {
             LogRunnerFailed(exception, generationId);
-            await EndAsLostAsync(generationId);
+            await EndAsLostAsync(generationId, run.Stopping);
         }
         finally
         {
@@ -250,19 +251,38 @@ public sealed partial class GenerationRunner(
     /// Closes a generation whose runner failed before its terminal event. The other replicas see this replica's lease
     /// alive, so they would wait for the runner forever; the runner is the one that has to say it stopped.
     /// </summary>
-    private async Task EndAsLostAsync(string generationId)
+    // Retried until it lands (or the process stops): while this replica lives, its lease vouches for the generation, so
+    // no reader elsewhere will end it, and one left running would keep its readers waiting forever.
+    private async Task EndAsLostAsync(string generationId, CancellationToken stopping)
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            var stored = await backplane.ReadStoredAsync(generationId, CancellationToken.None);
-            if (stored.Count > 0 && !stored[^1].IsTerminal)
+            try
             {
-                await backplane.AppendAsync(GenerationLost.At(generationId, stored[^1].Seq + 1), CancellationToken.None);
+                var stored = await backplane.ReadStoredAsync(generationId, CancellationToken.None);
+                if (stored.Count > 0 && stored[^1].IsTerminal
+                    || await backplane.AppendAsync(GenerationLost.At(generationId, stored.Count > 0 ? stored[^1].Seq + 1 : 0), CancellationToken.None)
+                    || await backplane.FindAsync(generationId, CancellationToken.None) is null)
+                {
+                    return;
+                }
             }
-        }
-        catch (Exception exception)
-        {
-            LogRunnerFailed(exception, generationId);
+            catch (Exception exception)
+            {
+                if (attempt == 0)
+                {
+                    LogRunnerFailed(exception, generationId);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(EndRetryDelay, time, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 

@@ -18,7 +18,10 @@ public sealed record ChatSocketRequest(
     string? IdempotencyKey = null,
     string? EditMessageId = null);
 
-/// <summary>The server's answer to a refused WebSocket request; the socket stays open.</summary>
+/// <summary>
+/// The server's answer to a refused WebSocket request; the socket stays open. A refusal that says how long to wait
+/// (a per-user limit) is retryable after <see cref="RetryAfterMs"/>, as the HTTP 429's <c>Retry-After</c>.
+/// </summary>
 public sealed record ChatSocketRefusal(
     string? RequestId,
     string? GenerationId,
@@ -28,5 +31,7 @@ public sealed record ChatSocketRefusal(
     [JsonPropertyOrder(-1)]
     public string Type => "error";
 
-    public bool Retryable => false;
+    public bool Retryable => RetryAfterMs is not null;
+
+    public long? RetryAfterMs { get; init; }
 }

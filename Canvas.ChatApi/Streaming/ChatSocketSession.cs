@@ -24,6 +24,7 @@ internal sealed partial class ChatSocketSession
     private const int ReceiveChunkBytes = 16 * 1024;
     private const int OutboxCapacity = 1024;
     private static readonly TimeSpan PumpRetryDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan CloseFrameGrace = TimeSpan.FromSeconds(2);
 
     private readonly WebSocket _socket;
     private readonly string _userId;
@@ -54,6 +55,12 @@ internal sealed partial class ChatSocketSession
         try
         {
             await ReceiveLoopAsync();
+        }
+        catch (WebSocketException exception) when (exception.WebSocketErrorCode == WebSocketError.Faulted)
+        {
+            // The socket failed the connection itself (a text frame that is not UTF-8: 1007), after its close frame.
+            LogSocketDropped(exception.GetType().Name);
+            await LetTheCloseFrameArriveAsync();
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
         {
@@ -108,6 +115,24 @@ internal sealed partial class ChatSocketSession
         }
     }
 
+    /// <summary>
+    /// Keeps the connection for a bounded time after a close frame the socket sent on its own (it stops reading
+    /// then, so the client's reply cannot be awaited). Ending the connection at once can reset it while the close
+    /// frame is still unread on the client, whose kernel then discards it with its status; the client closes first
+    /// once it has read it.
+    /// </summary>
+    private async Task LetTheCloseFrameArriveAsync()
+    {
+        try
+        {
+            await Task.Delay(CloseFrameGrace, _time, _closing.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away: nothing left to wait for.
+        }
+    }
+
     private async Task HandleAsync(ReadOnlyMemory<byte> frame)
     {
         ChatSocketRequest? request;
@@ -151,7 +176,7 @@ internal sealed partial class ChatSocketSession
             if (meta is null)
             {
                 scope.Dispose();
-                await RefuseAsync(request.RequestId, null, error!.Code, error.Message);
+                await RefuseAsync(request.RequestId, null, error!.Code, error.Message, error.RetryAfter);
                 return;
             }
 
@@ -240,10 +265,13 @@ internal sealed partial class ChatSocketSession
         }
     }
 
-    private async Task RefuseAsync(string? requestId, string? generationId, string code, string message)
+    private async Task RefuseAsync(string? requestId, string? generationId, string code, string message, TimeSpan? retryAfter = null)
     {
         LogRefused(code);
-        var refusal = new ChatSocketRefusal(requestId, generationId, code, message);
+        var refusal = new ChatSocketRefusal(requestId, generationId, code, message)
+        {
+            RetryAfterMs = retryAfter is { } wait ? (long)Math.Ceiling(wait.TotalMilliseconds) : null,
+        };
         await _outbox.Writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(refusal, CanvasJsonContext.Default.ChatSocketRefusal), _closing.Token);
     }
 

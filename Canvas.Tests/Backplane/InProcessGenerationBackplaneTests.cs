@@ -45,8 +45,7 @@ public sealed class InProcessGenerationBackplaneTests : GenerationBackplaneContr
         // Arrange
         var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
         var options = NewOptions();
-        using var backplane = new InProcessGenerationBackplane(
-            Microsoft.Extensions.Options.Options.Create(options), clock, NullLogger<InProcessGenerationBackplane>.Instance);
+        using var backplane = OnClock(clock, options);
         var generationId = await CreateGenerationAsync(backplane);
         await AppendAllAsync(backplane, FullLog(generationId, deltas: 1));
 
@@ -67,8 +66,7 @@ public sealed class InProcessGenerationBackplaneTests : GenerationBackplaneContr
         // Arrange
         var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
         var options = NewOptions();
-        using var backplane = new InProcessGenerationBackplane(
-            Microsoft.Extensions.Options.Options.Create(options), clock, NullLogger<InProcessGenerationBackplane>.Instance);
+        using var backplane = OnClock(clock, options);
         var generationId = await CreateGenerationAsync(backplane);
         await AppendAllAsync(backplane, [Meta(generationId)]);
 
@@ -87,13 +85,9 @@ public sealed class InProcessGenerationBackplaneTests : GenerationBackplaneContr
     public async Task ReadAsync_GenerationRunByThisProcess_IsNeverDeclaredLostHoweverLongItIsQuiet()
     {
         // Arrange: the runner of an owned generation never heartbeats; this process running is its lease.
-        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var options = MortalOptions();
-        using var backplane = new InProcessGenerationBackplane(
-            Microsoft.Extensions.Options.Options.Create(options), clock, NullLogger<InProcessGenerationBackplane>.Instance);
-        var record = NewRecord() with { OwnerReplicaId = new ReplicaIdentity().Id };
-        await backplane.CreateAsync(record, CancellationToken.None);
-        await AppendAllAsync(backplane, [Meta(record.GenerationId)]);
+        var (clock, options) = (new FakeTimeProvider(DateTimeOffset.UnixEpoch), MortalOptions());
+        using var backplane = OnClock(clock, options);
+        var record = await CreateOwnedGenerationAsync(backplane);
         var reader = new BackgroundReader(backplane, record.GenerationId, afterSeq: -1);
         await reader.FirstEvent.WaitAsync(Bound);
 
@@ -107,5 +101,35 @@ public sealed class InProcessGenerationBackplaneTests : GenerationBackplaneContr
 
         // Assert
         Assert.Equal([Meta(record.GenerationId), Done(record.GenerationId, 1)], await reader.Completion.WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task FindAsync_GenerationRunByThisProcess_QuietPastItsLeaseAndTheRetention_IsStillKept()
+    {
+        // Arrange
+        var (clock, options) = (new FakeTimeProvider(DateTimeOffset.UnixEpoch), MortalOptions());
+        using var backplane = OnClock(clock, options);
+        var record = await CreateOwnedGenerationAsync(backplane);
+
+        // Act: a provider that thinks longer than a lease and the retention together, then answers.
+        clock.Advance(options.OwnerTimeout + options.Retention + TimeSpan.FromSeconds(1));
+        var found = await backplane.FindAsync(record.GenerationId, CancellationToken.None);
+        var appended = await backplane.AppendAsync(Done(record.GenerationId, 1), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(record, found);
+        Assert.True(appended);
+    }
+
+    private static InProcessGenerationBackplane OnClock(TimeProvider clock, BackplaneOptions options) =>
+        new(Microsoft.Extensions.Options.Options.Create(options), clock, NullLogger<InProcessGenerationBackplane>.Instance);
+
+    // A generation this process runs, its meta appended.
+    private static async Task<GenerationRecord> CreateOwnedGenerationAsync(IGenerationBackplane backplane)
+    {
+        var record = NewRecord() with { OwnerReplicaId = new ReplicaIdentity().Id };
+        await backplane.CreateAsync(record, CancellationToken.None);
+        await AppendAllAsync(backplane, [Meta(record.GenerationId)]);
+        return record;
     }
 }

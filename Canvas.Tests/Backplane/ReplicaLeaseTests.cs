@@ -10,8 +10,9 @@ namespace Canvas.Tests.Backplane;
 /// <summary>
 /// A replica's generations live as long as the replica does: one lease per replica, renewed on a thread of its
 /// own, keeps them alive however busy the replica is, and lapses only when the replica stops. The bound on
-/// detecting a stopped replica is <see cref="BackplaneOptions.OwnerTimeout"/> plus three heartbeat intervals (the
-/// lease's last renewal, a reader's quiet period, which may run twice, and its cached view of the lease).
+/// detecting a stopped replica is <see cref="BackplaneOptions.OwnerTimeout"/> plus five heartbeat intervals (the
+/// lease's last renewal, a reader's quiet period, which may run twice, its cached view of the lease, and the two
+/// intervals a missing lease must stay missing before it counts).
 /// </summary>
 [Collection(SaturationCollection.Name)]
 public sealed class ReplicaLeaseTests(RedisServerFixture redis) : IAsyncLifetime
@@ -93,6 +94,28 @@ public sealed class ReplicaLeaseTests(RedisServerFixture redis) : IAsyncLifetime
         Assert.Equal(2, lost.Seq);
         Assert.All(results, read => Assert.Equal(lost, read[^1]));
         Assert.False(await owner.AppendAsync(Done(generationId, 2), CancellationToken.None).WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task EndIfRunnerLostAsync_LeaseKeysVanishWhileTheOwnerStillRenews_TheGenerationIsNotDeclaredLost()
+    {
+        // Arrange: a renewal once a second, so the check below runs long before the owner puts its lease back.
+        options.HeartbeatInterval = TimeSpan.FromSeconds(1);
+        options.OwnerTimeout = TimeSpan.FromSeconds(3);
+        var replica = new ReplicaIdentity();
+        using var owner = await CreateBackplaneAsync(replica);
+        using var peer = await CreateBackplaneAsync(new ReplicaIdentity());
+        var generationId = await CreateOwnedGenerationAsync(owner, replica);
+        var database = connections[0].GetDatabase();
+
+        // Act: the node holding the leases forgets them (a Cluster node restarted or failed over), the owner lives on.
+        await database.KeyDeleteAsync([$"{options.KeyPrefix}:replica:{{{replica.Id}}}", $"{options.KeyPrefix}:gen:{{{generationId}}}:lease"]);
+        var declaredLost = await peer.EndIfRunnerLostAsync(generationId, lastSeq: 0, CancellationToken.None).WaitAsync(Bound);
+
+        // Assert: the owner's next renewal is still to come, so the answer runs on and ends as its runner says.
+        Assert.False(declaredLost);
+        Assert.True(await owner.AppendAsync(Done(generationId, 1), CancellationToken.None).WaitAsync(Bound));
+        Assert.Equal([Meta(generationId), Done(generationId, 1)], await ReadToEndAsync(peer, generationId));
     }
 
     [Fact]

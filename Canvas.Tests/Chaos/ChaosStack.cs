@@ -29,6 +29,9 @@ public sealed class ChaosStack : IAsyncDisposable
     private readonly InstanceSlot[] _slots;
     private readonly ConcurrentDictionary<ChatApiProcess, long> _killedAt = new();
     private readonly ConcurrentQueue<(long From, long To)> _redisFaults = new();
+
+    // The start of the Redis fault being injected (one at a time), or -1: it explains what fails before it is logged.
+    private long _redisFaultSince = -1;
     private readonly ConcurrentBag<ChatApiProcess> _retired = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _incarnations;
@@ -64,8 +67,17 @@ public sealed class ChaosStack : IAsyncDisposable
     /// <summary>Gets a monotonic timestamp of the run's clock, in milliseconds, for the fault log.</summary>
     public long Now => _clock.ElapsedMilliseconds;
 
-    /// <summary>Serialises the faults that hit every disruption (killing an instance, restarting or pausing Redis).</summary>
-    public SemaphoreSlim FaultGate { get; } = new(1, 1);
+    /// <summary>
+    /// Serialises the instance kills, which hit every answer on that instance: one at a time, so a kill has a live
+    /// peer to resume on.
+    /// </summary>
+    public SemaphoreSlim InstanceFaultGate { get; } = new(1, 1);
+
+    /// <summary>
+    /// Serialises the Redis restarts and pauses, which hit every answer: one at a time, while an instance kill may land
+    /// during one (as in production, where the two are unrelated).
+    /// </summary>
+    public SemaphoreSlim RedisFaultGate { get; } = new(1, 1);
 
     /// <summary>Starts Redis, the fake upstreams and the instances.</summary>
     /// <param name="settings">The run's settings.</param>
@@ -173,17 +185,27 @@ public sealed class ChaosStack : IAsyncDisposable
     /// <summary>Whether <paramref name="instance"/> was killed at or before <paramref name="until"/>.</summary>
     public bool WasKilled(ChatApiProcess instance, long until) => _killedAt.TryGetValue(instance, out var at) && at <= until;
 
-    // A restarted or paused Redis forgets (or lets expire) the replica leases it held; a replica's lease is back only
-    // at its next renewal once its connection is, so a fault's effect on liveness lasts up to one lease lifetime after it.
-    private long LeaseRecoveryMs => (long)_settings.OwnerTimeout.TotalMilliseconds;
+    // A Redis fault outlasts its injection: a replica's connection comes back a second or two after Redis does, and
+    // a Redis Cluster may answer CLUSTERDOWN for seconds after every node said cluster_state:ok again (seen in the
+    // runs: a runner's store failed with it 2-4 s later). An answer started or written meanwhile can still fail over it.
+    private const long SettleMs = 5_000;
 
-    /// <summary>Whether a Redis restart or pause, or the lease recovery after it, overlapped the interval.</summary>
-    public bool RedisFaultDuring(long from, long to) => _redisFaults.Any(fault => fault.From <= to && fault.To >= from);
+    /// <summary>Whether a Redis restart or pause, or the settling after it, overlapped the interval.</summary>
+    public bool RedisFaultDuring(long from, long to) =>
+        _redisFaults.Any(fault => fault.From <= to && fault.To >= from) || Interlocked.Read(ref _redisFaultSince) is >= 0 and var since && since <= to;
+
+    /// <summary>The Redis faults (with their settling) of the minute before <paramref name="at"/>, for the report.</summary>
+    public string DescribeRedisFaultsNear(long at)
+    {
+        var near = _redisFaults.Where(fault => fault.From <= at && fault.To >= at - 60_000).Select(fault => $"{fault.From}–{fault.To} ms").ToList();
+        return near.Count == 0 ? "no Redis fault in the minute before" : $"Redis faults {string.Join(", ", near)}";
+    }
 
     /// <summary>Saves, stops and restarts Redis (one node of a cluster) on the same port.</summary>
     public async Task RestartRedisAsync(Random random, TimeSpan downtime)
     {
         var from = Now;
+        Interlocked.Exchange(ref _redisFaultSince, from);
         try
         {
             if (_cluster is not null)
@@ -198,7 +220,8 @@ public sealed class ChaosStack : IAsyncDisposable
         }
         finally
         {
-            _redisFaults.Enqueue((from, Now + LeaseRecoveryMs));
+            _redisFaults.Enqueue((from, Now + SettleMs));
+            Interlocked.Exchange(ref _redisFaultSince, -1);
         }
     }
 
@@ -207,6 +230,7 @@ public sealed class ChaosStack : IAsyncDisposable
     {
         var node = _cluster is not null ? _cluster.Nodes[random.Next(_cluster.Nodes.Count)] : _redis!;
         var from = Now;
+        Interlocked.Exchange(ref _redisFaultSince, from);
         try
         {
             if (debugSleep)
@@ -221,7 +245,8 @@ public sealed class ChaosStack : IAsyncDisposable
         }
         finally
         {
-            _redisFaults.Enqueue((from, Now + LeaseRecoveryMs));
+            _redisFaults.Enqueue((from, Now + SettleMs));
+            Interlocked.Exchange(ref _redisFaultSince, -1);
         }
     }
 

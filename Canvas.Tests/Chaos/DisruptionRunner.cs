@@ -50,7 +50,16 @@ public sealed class DisruptionRunner(ChaosStack stack)
         {
             // Whether the server ended the answer tells a stuck reader from a stuck runner.
             using var look = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var snapshot = client.Transcript.GenerationId is null ? null : await client.SnapshotAsync(await play.PickAsync(look.Token), look.Token);
+            GenerationSnapshot? snapshot = null;
+            try
+            {
+                snapshot = client.Transcript.GenerationId is null ? null : await client.SnapshotAsync(await play.PickAsync(look.Token), look.Token);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException)
+            {
+                // No instance answered within the look's bound: the report says so ("?") instead of ending the run.
+            }
+
             return Judge(disruption, play, began) with
             {
                 Outcome = ChaosOutcome.Hung,
@@ -106,7 +115,9 @@ public sealed class DisruptionRunner(ChaosStack stack)
             LostDetectedMs = play.LostDetectedMs,
             SnapshotStillRunning = play.SnapshotStillRunning,
             Detail = outcome == ChaosOutcome.TypedError && !expected
-                ? $"{transcript.ErrorCode} (retryable: {transcript.ErrorRetryable}) with no killed runner or Redis fault to explain it"
+                ? $"{transcript.ErrorCode} (retryable: {transcript.ErrorRetryable}) with no killed runner or Redis fault to explain it "
+                    + $"(began at {began} ms, ended at {ended} ms; {stack.DescribeRedisFaultsNear(began)}): "
+                    + string.Join(" | ", play.Client.Trail.Concat(stack.LogLinesAbout(transcript.GenerationId ?? "?").Take(10)))
                 : detail ?? (play.UpstreamOrphaned ? "the upstream call outlived the stop" : play.SnapshotStillRunning ? "the snapshot still says running" : null),
         };
     }
@@ -165,7 +176,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
     private async Task ServingInstanceKilledAsync(Play play, CancellationToken cancellationToken)
     {
         var client = play.Client;
-        await using var gate = await play.HoldFaultGateAsync(cancellationToken);
+        await using var gate = await play.HoldFaultGateAsync(stack.InstanceFaultGate, cancellationToken);
         await stack.WaitUntilTwoLiveAsync(CancellationToken.None);
         client.Deadline?.Restart();
         var runner = await play.PickAsync(cancellationToken);
@@ -195,7 +206,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
     private async Task RunnerInstanceKilledAsync(Play play, CancellationToken cancellationToken)
     {
         var client = play.Client;
-        await using var gate = await play.HoldFaultGateAsync(cancellationToken);
+        await using var gate = await play.HoldFaultGateAsync(stack.InstanceFaultGate, cancellationToken);
         await stack.WaitUntilTwoLiveAsync(CancellationToken.None);
         client.Deadline?.Restart();
         var runner = await play.PickAsync(cancellationToken);
@@ -227,7 +238,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
     private async Task RedisFaultAsync(Play play, bool restart, CancellationToken cancellationToken)
     {
         var (client, random) = (play.Client, play.Random);
-        await using var gate = await play.HoldFaultGateAsync(cancellationToken);
+        await using var gate = await play.HoldFaultGateAsync(stack.RedisFaultGate, cancellationToken);
         var faultAt = random.Next(1, 4);
         var downtime = TimeSpan.FromMilliseconds(random.Next(100, 800));
         var pause = TimeSpan.FromMilliseconds(random.Next(300, 1500));
@@ -318,11 +329,11 @@ public sealed class DisruptionRunner(ChaosStack stack)
         /// Takes the fault gate for this disruption until the returned handle is disposed: as soon as the fault is in,
         /// so the next fault may come while this answer still recovers.
         /// </summary>
-        public async Task<IAsyncDisposable> HoldFaultGateAsync(CancellationToken cancellationToken)
+        public async Task<IAsyncDisposable> HoldFaultGateAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
         {
-            await stack.FaultGate.WaitAsync(CancellationToken.None);
+            await gate.WaitAsync(CancellationToken.None);
             Client.Deadline?.Restart();
-            return new GateHold(stack.FaultGate);
+            return new GateHold(gate);
         }
 
         public Task<ChatApiProcess> PickAsync(CancellationToken cancellationToken) => stack.PickAsync(Random, deadline: Client.Deadline, cancellationToken: cancellationToken);

@@ -91,6 +91,42 @@ public sealed class RedisRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RedisAwayLongerThanTheRunnerWaitsForIt_TheAnswerStillEnds_NoReaderIsLeftWaiting()
+    {
+        // Arrange: an answer under way on A, its client gone.
+        _environment.OpenAI.Enqueue(PacedAnswer);
+        using var onA = _a.ClientFor("alice");
+        using var onB = _b.ClientFor("alice");
+        string generationId;
+        using (var started = await onA.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse")
+        {
+            Content = JsonContent.Create(new { agentId = "gpt", message = "Count from 1 to 5" }),
+        }, HttpCompletionOption.ResponseHeadersRead))
+        {
+            started.EnsureSuccessStatusCode();
+            await using var events = SseReader.ReadEventsAsync(started).GetAsyncEnumerator();
+            while (await events.MoveNextAsync() && events.Current is not DeltaEvent)
+            {
+            }
+
+            generationId = events.Current.GenerationId;
+        }
+
+        // Act: away longer than two Redis commands wait for a connection (5 s each), so both the runner's append and
+        // its first attempt to end the answer fail; its replica stays alive, so nobody else would end it.
+        await _redis.RestartAsync(TimeSpan.FromSeconds(12));
+        var replayed = await ChatDriver.ReplayAsync(onB, generationId).WaitAsync(Bound);
+
+        // Assert
+        ChatDriver.AssertWellFormed(replayed);
+        if (replayed[^1] is ErrorEvent error)
+        {
+            Assert.Equal(ErrorCodes.GenerationLost, error.Code);
+            Assert.True(error.Retryable);
+        }
+    }
+
+    [Fact]
     public async Task RedisRestartMidAnswer_AWebSocketClientIsNeverLeftWaiting_ItGetsTheEndOrAClosedSocketToResumeFrom()
     {
         // Arrange
