@@ -8,9 +8,9 @@ public sealed class DeltaAppenderTests
     [Fact]
     public async Task TextArrivingWhileAnAppendIsInFlight_IsMergedIntoTheNextDelta()
     {
-        // Arrange
+        // Arrange: a window of one append in flight.
         var log = new GatedLog();
-        var appender = new DeltaAppender(log, "g_test", onLost: () => { });
+        var appender = new DeltaAppender(log, "g_test", onLost: () => { }, window: 1);
 
         // Act
         appender.Add("Hel");
@@ -32,9 +32,9 @@ public sealed class DeltaAppenderTests
     [Fact]
     public async Task ReasoningAndTextArrivingWhileAnAppendIsInFlight_AreMergedEachWithItsOwnKindNeverAcross()
     {
-        // Arrange
+        // Arrange: a window of one append in flight.
         var log = new GatedLog();
-        var appender = new DeltaAppender(log, "g_test", onLost: () => { });
+        var appender = new DeltaAppender(log, "g_test", onLost: () => { }, window: 1);
 
         // Act
         appender.AddReasoning("Let");
