@@ -37,6 +37,9 @@ internal sealed class SelfHostedChatApi : WebApplicationFactory<ChatServices>
 
     public Uri BaseAddress { get; }
 
+    /// <summary>Gets the key its bearer tokens are signed with, which a WebFrontend in front of it mints with too.</summary>
+    public string SigningKey => _signingKey;
+
     public string TokenFor(string userId) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Subject = new ClaimsIdentity([new Claim("sub", userId)]),
