@@ -27,7 +27,8 @@ internal static class LoadGenerator
         await using var upstream = options.Url is null ? await SyntheticOpenAIUpstream.StartAsync(options.Tokens, options.TokenInterval) : null;
         await using var floor = options.Tier == "hop-floor" ? await HopFloorRelay.StartAsync(upstream!.BaseAddress) : null;
         await using var host = upstream is null || floor is not null ? null : new SelfHostedChatApi(upstream.BaseAddress, options.Redis);
-        await using var follower = options.Tier == "follow" ? new SelfHostedChatApi(upstream!.BaseAddress, options.Redis) : null;
+        // The follower accepts the same tokens, as every replica behind one frontend does.
+        await using var follower = options.Tier == "follow" ? new SelfHostedChatApi(upstream!.BaseAddress, options.Redis, host!.SigningKey) : null;
         await using var frontend = options.Tier == "webfrontend" ? await SelfHostedWebFrontend.StartAsync(host!.BaseAddress, host.SigningKey) : null;
         var baseAddress = options.Url ?? floor?.BaseAddress ?? frontend?.BaseAddress ?? host!.BaseAddress;
         var token = options.Token ?? host?.TokenFor("load") ?? "floor";
