@@ -24,7 +24,8 @@ if [[ -z ${RESULTS:-} ]]; then
   dotnet publish "$ROOT/Canvas.ChatApi" -c Release -o "$RESULTS/chatapi" -v q -nologo
   cp -r "$BENCH_SRC" "$RESULTS/bench" && chmod -R u+w "$RESULTS/bench"
   # The harness's one user holds every stream of a level open at once.
-  sed -i 's|--Canvas:Limits:StartsPerMinute=1000000|& --Canvas:Limits:MaxOpenStreamsPerUser=1000000|' "$RESULTS/bench/canvas-cmd.sh"
+  grep -q MaxOpenStreamsPerUser "$RESULTS/bench/canvas-cmd.sh" ||
+    sed -i 's|--Canvas:Limits:StartsPerMinute=1000000|& --Canvas:Limits:MaxOpenStreamsPerUser=1000000|' "$RESULTS/bench/canvas-cmd.sh"
   grep -q MaxOpenStreamsPerUser=1000000 "$RESULTS/bench/canvas-cmd.sh" || { echo "could not lift the open-stream limit in canvas-cmd.sh" >&2; exit 1; }
   export CANVAS_TOKEN="cnv_$(openssl rand -hex 16)" CANVAS_DLL="$RESULTS/chatapi/Canvas.ChatApi.dll"
   PEER_CMD="$RESULTS/bench/canvas-cmd.sh"
