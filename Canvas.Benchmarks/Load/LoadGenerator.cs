@@ -27,10 +27,12 @@ internal static class LoadGenerator
         await using var upstream = options.Url is null ? await SyntheticOpenAIUpstream.StartAsync(options.Tokens, options.TokenInterval) : null;
         await using var floor = options.Tier == "hop-floor" ? await HopFloorRelay.StartAsync(upstream!.BaseAddress) : null;
         await using var host = upstream is null || floor is not null ? null : new SelfHostedChatApi(upstream.BaseAddress, options.Redis);
-        await using var follower = options.Tier == "follow" ? new SelfHostedChatApi(upstream!.BaseAddress, options.Redis) : null;
-        var baseAddress = options.Url ?? floor?.BaseAddress ?? host!.BaseAddress;
+        // The follower accepts the same tokens, as every replica behind one frontend does.
+        await using var follower = options.Tier == "follow" ? new SelfHostedChatApi(upstream!.BaseAddress, options.Redis, host!.SigningKey) : null;
+        await using var frontend = options.Tier == "webfrontend" ? await SelfHostedWebFrontend.StartAsync(host!.BaseAddress, host.SigningKey) : null;
+        var baseAddress = options.Url ?? floor?.BaseAddress ?? frontend?.BaseAddress ?? host!.BaseAddress;
         var token = options.Token ?? host?.TokenFor("load") ?? "floor";
-        using var http = NewClient(baseAddress, token);
+        using var http = frontend is null ? NewClient(baseAddress, token) : NewCookieClient(baseAddress, await frontend.SignInAsync());
         using var followHttp = follower is null ? null : NewClient(follower.BaseAddress, token);
         var target = new Target(http, followHttp, baseAddress, token, options);
 
@@ -70,6 +72,14 @@ internal static class LoadGenerator
     {
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    // Through the WebFrontend a browser carries its identity cookie, never a bearer token: the proxy mints that.
+    private static HttpClient NewCookieClient(Uri baseAddress, string cookie)
+    {
+        var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Add("Cookie", cookie);
         return http;
     }
 

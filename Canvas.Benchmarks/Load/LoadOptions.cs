@@ -14,7 +14,7 @@ internal sealed record LoadOptions(
     string? Out)
 {
     public const string Usage = """
-        load [--tier sse|websocket|rest|follow|hop-floor] [--concurrency 20] [--requests 200]
+        load [--tier sse|websocket|rest|follow|webfrontend|hop-floor] [--concurrency 20] [--requests 200]
              [--tokens 200] [--token-interval-ms 5] [--redis localhost:6379] [--out result.json]
              [--url http://localhost:5180 --token <jwt> --agent <id>]
 
@@ -22,8 +22,9 @@ internal sealed record LoadOptions(
         --token-interval-ms apart, each stamped when emitted, so the numbers are Canvas's own overhead and every
         token's latency is measured. With --url it loads a running ChatApi (no per-token latency: its model's tokens
         carry no stamp).
-          follow     start each answer on one ChatApi and follow it on a second over Redis (needs --redis)
-          hop-floor  the same client against a minimal relay of the upstream with no broker: the floor Canvas adds to
+          follow       start each answer on one ChatApi and follow it on a second over Redis (needs --redis)
+          webfrontend  SSE through the WebFrontend's YARP proxy, signed in with its cookie, as a browser's requests go
+          hop-floor    the same client against a minimal relay of the upstream with no broker: the floor Canvas adds to
         --out writes the result as JSON; progress goes to stderr once a second.
         """;
 
@@ -47,6 +48,11 @@ internal sealed record LoadOptions(
             values.GetValueOrDefault("token"),
             Get("agent", "gpt"),
             values.GetValueOrDefault("out"));
+        if (options.Tier == "webfrontend" && options.Url is not null)
+        {
+            throw new ArgumentException("--tier webfrontend hosts a WebFrontend in front of its own ChatApi: it takes no --url.");
+        }
+
         if (options.Tier == "follow" && (options.Redis is null || options.Url is not null))
         {
             throw new ArgumentException("--tier follow hosts two ChatApis on one Redis: it needs --redis and no --url.");

@@ -14,11 +14,13 @@ namespace Canvas.Benchmarks.Load;
 /// <summary>A ChatApi on loopback Kestrel whose only agent is backed by the synthetic upstream.</summary>
 internal sealed class SelfHostedChatApi : WebApplicationFactory<ChatServices>
 {
-    private readonly string _signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+    private readonly string _signingKey;
     private readonly Dictionary<string, string?> _settings;
 
-    public SelfHostedChatApi(Uri upstream, string? redis)
+    /// <summary>Starts a ChatApi; a second replica of one user's answers is given the first's <paramref name="signingKey"/>.</summary>
+    public SelfHostedChatApi(Uri upstream, string? redis, string? signingKey = null)
     {
+        _signingKey = signingKey ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         _settings = new()
         {
             ["Canvas:Providers:OpenAI:Endpoint"] = upstream.ToString(),
@@ -36,6 +38,9 @@ internal sealed class SelfHostedChatApi : WebApplicationFactory<ChatServices>
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>Gets the key its bearer tokens are signed with, which a WebFrontend in front of it mints with too.</summary>
+    public string SigningKey => _signingKey;
 
     public string TokenFor(string userId) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {

@@ -18,6 +18,13 @@ public sealed record ChatRequestError(int Status, string Code, string Message)
     public static ChatRequestError NotFound(string what) =>
         new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"There is no {what} with that id.");
 
+    /// <summary>A start the server could not take now (too many at once, or its storage did not answer in time).</summary>
+    public static ChatRequestError Busy(TimeSpan retryAfter) =>
+        new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServerBusy, "The server is too busy to start this answer now; try again shortly.")
+        {
+            RetryAfter = retryAfter,
+        };
+
     /// <summary>Why a start could not cut its conversation at <paramref name="editMessageId"/>.</summary>
     public static ChatRequestError EditRefused(EditRefusal refusal, string editMessageId) => refusal switch
     {

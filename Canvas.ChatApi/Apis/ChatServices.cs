@@ -42,8 +42,8 @@ public sealed class ChatServices(
             new StartGeneration(userId, agent, conversationId, message!, tier, idempotencyKey, editMessageId), cancellationToken);
         if (outcome.Meta is not { } meta)
         {
-            var refused = outcome.EditRefused is { } refusal
-                ? ChatRequestError.EditRefused(refusal, editMessageId!)
+            var refused = outcome.BusyRetryAfter is { } retryAfter ? ChatRequestError.Busy(retryAfter)
+                : outcome.EditRefused is { } refusal ? ChatRequestError.EditRefused(refusal, editMessageId!)
                 : ChatRequestError.NotFound("conversation");
             scope.Refused(refused.Code);
             return (null, refused);

@@ -6,38 +6,38 @@ namespace Canvas.ChatApi.Backplane;
 /// <summary>
 /// The events of a generation this replica runs, as its appends to the shared log succeeded: readers on the
 /// runner's own replica are fed from here, in process, while the shared log stays the durable record and the path
-/// to every other replica. Holds only what the log accepted, in <c>seq</c> order, so a reader that switches to the
-/// log at any point continues without a gap or a duplicate.
+/// to every other replica. Holds only what the log accepted, and readers take it in <c>seq</c> order, so a reader
+/// that switches to the log at any point continues without a gap or a duplicate.
 /// </summary>
 internal sealed class LocalGenerationFeed
 {
     private readonly Lock _gate = new();
-    private readonly List<GenerationEvent> _events = [];
+    private readonly List<GenerationEvent?> _events = [];
     private TaskCompletionSource _changed = NewSignal();
     private bool _closed;
 
-    /// <summary>Adds the event the log just accepted; the next <c>seq</c>, or the feed closes as incomplete.</summary>
+    /// <summary>
+    /// Adds an event the log just accepted. Pipelined appends can report back out of order, so a later seq may
+    /// arrive first: readers wait at the gap until it is filled. A seq the feed holds already is ignored.
+    /// </summary>
     public void Add(GenerationEvent generationEvent)
     {
         TaskCompletionSource changed;
         lock (_gate)
         {
-            if (_closed)
+            var seq = (int)generationEvent.Seq;
+            if (_closed || seq < 0 || (seq < _events.Count && _events[seq] is not null))
             {
                 return;
             }
 
-            if (generationEvent.Seq != _events.Count)
+            while (_events.Count <= seq)
             {
-                // Cannot happen while the runner appends in order; a reader then reads the log instead.
-                _closed = true;
-            }
-            else
-            {
-                _events.Add(generationEvent);
-                _closed = generationEvent.IsTerminal;
+                _events.Add(null);
             }
 
+            _events[seq] = generationEvent;
+            _closed = generationEvent.IsTerminal;
             changed = _changed;
             _changed = NewSignal();
         }

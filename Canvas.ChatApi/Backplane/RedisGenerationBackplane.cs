@@ -31,6 +31,8 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
 {
     private const int ReadBatchSize = 512;
     private const string EventField = "e";
+    private static readonly TimeSpan FirstAppendRetryPause = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxAppendRetryPause = TimeSpan.FromSeconds(1);
 
     private readonly IConnectionMultiplexer connection;
     private readonly BackplaneOptions options;
@@ -124,6 +126,13 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// An append that fails on the connection (Redis restarting, a command timing out) is sent again until
+    /// <see cref="BackplaneOptions.OwnerTimeout"/> has passed since the first failure, the time after which the other
+    /// replicas would declare the generation lost anyway. That is safe because the script takes the same event at
+    /// its seq only once: an attempt whose reply was lost is answered as appended, stored and announced once.
+    /// Local readers wait for the retry; only an append that gives up (it then throws) sends them to the log.
+    /// </remarks>
     public async Task<bool> AppendAsync(GenerationEvent generationEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(generationEvent);
@@ -131,7 +140,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         RedisAppendOutcome outcome;
         try
         {
-            (outcome, _) = await AppendCoreAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false);
+            outcome = await AppendRetryingAsync(generationEvent, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -140,7 +149,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
             throw;
         }
 
-        var appended = outcome == RedisAppendOutcome.Appended;
+        var appended = outcome is RedisAppendOutcome.Appended or RedisAppendOutcome.AlreadyAppended;
         if (localFeeds.TryGetValue(generationId, out var feed))
         {
             if (!appended)
@@ -159,6 +168,39 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
 
         return appended;
     }
+
+    private async Task<RedisAppendOutcome> AppendRetryingAsync(GenerationEvent generationEvent, CancellationToken cancellationToken)
+    {
+        long? givingUpAt = null;
+        var pause = FirstAppendRetryPause;
+        while (true)
+        {
+            try
+            {
+                var (outcome, _) = await AppendCoreAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false);
+                return outcome;
+            }
+            catch (Exception exception) when (IsTransient(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                var now = Environment.TickCount64;
+                givingUpAt ??= now + ToMilliseconds(options.OwnerTimeout);
+                if (now >= givingUpAt)
+                {
+                    LogAppendGaveUp(generationEvent.GenerationId, generationEvent.Seq, options.OwnerTimeout);
+                    throw;
+                }
+
+                LogAppendRetried(generationEvent.GenerationId, generationEvent.Seq, exception.GetType().Name);
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxAppendRetryPause.Ticks));
+            }
+        }
+    }
+
+    /// <summary>Whether a failed command may succeed when sent again: the connection, not the command, failed.</summary>
+    private static bool IsTransient(Exception exception) =>
+        exception is RedisConnectionException or RedisTimeoutException
+        || (exception is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal));
 
     /// <summary>Stops renewing this replica's lease: its generations are then declared lost by the other replicas.</summary>
     public void Dispose() => lease.Dispose();
@@ -480,6 +522,14 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Generation {GenerationId} had no heartbeat for {OwnerTimeout}; ended it with generation_lost at seq {Seq}")]
     private partial void LogGenerationLost(string generationId, long seq, TimeSpan ownerTimeout);
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Append of seq {Seq} of generation {GenerationId} failed on the connection ({ExceptionType}); sending it again")]
+    private partial void LogAppendRetried(string generationId, long seq, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Append of seq {Seq} of generation {GenerationId} still failed {OwnerTimeout} after its first failure; giving up")]
+    private partial void LogAppendGaveUp(string generationId, long seq, TimeSpan ownerTimeout);
 
     [LoggerMessage(Level = LogLevel.Debug,
         Message = "Reader of generation {GenerationId} got seq {AnnouncedSeq} after {LastSeq}; re-reading the log to fill the gap")]

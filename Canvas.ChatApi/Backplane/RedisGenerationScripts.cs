@@ -25,6 +25,8 @@ internal static class RedisGenerationScripts
     /// <summary>
     /// Appends an event when its seq is the next one, then announces it; a running generation's keys get the running
     /// TTL again whenever less than the retention is left, so a long answer needs no heartbeat to stay stored.
+    /// Appending is idempotent per seq: the same event again (a retry of an append whose reply was lost) is answered
+    /// as already appended, and neither stored nor announced twice; a different event at a taken seq is refused.
     /// KEYS: log, record, lease. ARGV: seq, event JSON, terminal (1/0), max events, retention ms, running TTL ms,
     /// events channel, mode (0 append, 1 only if the lease expired, 2 probe: never write, answer -1 where it would).
     /// Returns { <see cref="RedisAppendOutcome"/>, the log's top seq after the call (-1 when empty) }.
@@ -34,6 +36,11 @@ internal static class RedisGenerationScripts
         local topSeq = -1
         if #top > 0 then
           topSeq = tonumber(string.match(top[1][1], '^(%d+)-'))
+          if ARGV[8] == '0' and tonumber(ARGV[1]) <= topSeq then
+            local held = redis.call('XRANGE', KEYS[1], ARGV[1] .. '-1', ARGV[1] .. '-1')
+            if #held > 0 and held[1][2][2] == ARGV[2] then return { 2, topSeq } end
+            return { 0, topSeq }
+          end
           local fields = top[1][2]
           for i = 1, #fields, 2 do
             if fields[i] == 'end' then return { -3, topSeq } end
@@ -99,4 +106,7 @@ internal enum RedisAppendOutcome
 
     /// <summary>The event was appended and announced.</summary>
     Appended = 1,
+
+    /// <summary>The very same event is in the log at its seq already: an earlier attempt of this append took it.</summary>
+    AlreadyAppended = 2,
 }

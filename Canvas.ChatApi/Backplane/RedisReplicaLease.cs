@@ -66,6 +66,11 @@ internal sealed partial class RedisReplicaLease : IDisposable
                 // A missed renewal is survivable; the lease outlasts several intervals.
                 LogRenewalFailed(exception);
             }
+            catch (ObjectDisposedException)
+            {
+                // The multiplexer was disposed under a renewal still in flight: the process is stopping.
+                return;
+            }
         }
     }
 

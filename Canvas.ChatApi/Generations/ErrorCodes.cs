@@ -22,5 +22,6 @@ public static class ErrorCodes
     public const string UpstreamRejected = "upstream_rejected";
     public const string UpstreamError = "upstream_error";
     public const string GenerationLost = "generation_lost";
+    public const string ServerBusy = "server_busy";
     public const string Internal = "internal_error";
 }

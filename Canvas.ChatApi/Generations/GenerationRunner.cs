@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Threading.RateLimiting;
 using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Conversations;
 using Canvas.ChatApi.Providers;
 using Canvas.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
+using StackExchange.Redis;
 
 namespace Canvas.ChatApi.Generations;
 
@@ -27,7 +29,20 @@ public sealed partial class GenerationRunner(
     private static readonly TimeSpan RetryWindow = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RetryWaitForMeta = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan EndRetryDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Starts doing storage work at once; more wait their turn, so a burst slows starts instead of timing them all out.</summary>
+    private const int StartsAtOnce = 64;
+    private const int StartsWaiting = 100_000;
+    private static readonly TimeSpan StartWaitBound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan BusyRetryAfter = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, RunningGeneration> _running = new();
+    private readonly ConcurrencyLimiter _starts = new(new ConcurrencyLimiterOptions
+    {
+        PermitLimit = StartsAtOnce,
+        QueueLimit = StartsWaiting,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+    });
 
     /// <summary>
     /// Stores the user's message, creates the generation and its <c>meta</c> event, and starts the provider call in
@@ -35,7 +50,46 @@ public sealed partial class GenerationRunner(
     /// </summary>
     /// <param name="command">The validated request.</param>
     /// <param name="cancellationToken">Cancels the start until the message is accepted; never the generation.</param>
+    /// <remarks>
+    /// Under load a start waits for one of <see cref="StartsAtOnce"/> turns. One that waited past a bound, or whose
+    /// storage did not answer in time, is answered as busy with a time to try again, never as a server error.
+    /// </remarks>
     public async Task<StartOutcome> StartAsync(StartGeneration command, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        waiting.CancelAfter(StartWaitBound);
+        RateLimitLease turn;
+        try
+        {
+            turn = await _starts.AcquireAsync(1, waiting.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogStartBusy(command.Tier, "waited too long for a turn");
+            return StartOutcome.Busy(BusyRetryAfter);
+        }
+
+        using (turn)
+        {
+            if (!turn.IsAcquired)
+            {
+                LogStartBusy(command.Tier, "too many starts waiting");
+                return StartOutcome.Busy(BusyRetryAfter);
+            }
+
+            try
+            {
+                return await StartTakenAsync(command, cancellationToken);
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                LogStartStorageFailed(exception, command.Tier);
+                return StartOutcome.Busy(BusyRetryAfter);
+            }
+        }
+    }
+
+    private async Task<StartOutcome> StartTakenAsync(StartGeneration command, CancellationToken cancellationToken)
     {
         var generationId = Ids.NewGenerationId();
         if (command.RetryKey is { } retryKey
@@ -249,10 +303,10 @@ public sealed partial class GenerationRunner(
 
     /// <summary>
     /// Closes a generation whose runner failed before its terminal event. The other replicas see this replica's lease
-    /// alive, so they would wait for the runner forever; the runner is the one that has to say it stopped.
+    /// alive, so they would wait for the runner forever; the runner is the one that has to say it stopped. When the
+    /// log is what failed (Redis away longer than an append retries), it tries again until the error lands or the
+    /// process stops, so the generation still ends, typed, once the log is back.
     /// </summary>
-    // Retried until it lands (or the process stops): while this replica lives, its lease vouches for the generation, so
-    // no reader elsewhere will end it, and one left running would keep its readers waiting forever.
     private async Task EndAsLostAsync(string generationId, CancellationToken stopping)
     {
         for (var attempt = 0; ; attempt++)
@@ -313,6 +367,12 @@ public sealed partial class GenerationRunner(
 
     [LoggerMessage(7, LogLevel.Information, "A retried start joined generation {GenerationId} over {Tier}.")]
     private partial void LogRetryJoined(string generationId, string tier);
+
+    [LoggerMessage(9, LogLevel.Warning, "A start over {Tier} was answered busy: {Reason}.")]
+    private partial void LogStartBusy(string tier, string reason);
+
+    [LoggerMessage(10, LogLevel.Warning, "A start over {Tier} was answered busy: its storage did not answer in time.")]
+    private partial void LogStartStorageFailed(Exception exception, string tier);
 
     [LoggerMessage(6, LogLevel.Error, "The runner of generation {GenerationId} failed.")]
     private partial void LogRunnerFailed(Exception exception, string generationId);

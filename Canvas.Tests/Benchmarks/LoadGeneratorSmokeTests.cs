@@ -13,6 +13,7 @@ public sealed class LoadGeneratorSmokeTests : IDisposable
     [Theory]
     [InlineData("sse")]
     [InlineData("hop-floor")]
+    [InlineData("webfrontend")]
     public async Task RunAsync_SmallLoad_EveryAnswerArrivesAndTheResultCountsEveryStampedToken(string tier)
     {
         // Arrange
