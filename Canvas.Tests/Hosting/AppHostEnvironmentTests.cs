@@ -79,8 +79,7 @@ public sealed class AppHostEnvironmentTests(RedisServerFixture redis) : IAsyncLi
 
     private async Task<ServiceProcess> StartAsync(string name, string project, IReadOnlyDictionary<string, string> references)
     {
-        var service = await ServiceProcess.StartAsync(name, project,
-            address => AspireProjectEnvironment.For(name, address, ClosedOtlpEndpoint, references));
+        var service = await ServiceProcess.StartAsync(name, project, AspireProjectEnvironment.For(name, ClosedOtlpEndpoint, references));
         _services.Add(service);
         return service;
     }

@@ -6,7 +6,8 @@ namespace Canvas.Tests.Hosting;
 /// <list type="bullet">
 /// <item><c>ProjectResourceBuilderExtensions.WithProjectDefaults</c>: <c>OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY</c>, the two
 /// URL query redaction switches (Development), <c>ASPNETCORE_URLS</c> built from the endpoints as
-/// <c>scheme://localhost:{target port}</c> (<c>HTTP_PORTS</c> is written in publish mode only), <c>DOTNET_LAUNCH_PROFILE</c>
+/// <c>scheme://localhost:{target port}</c> (<c>HTTP_PORTS</c> is written in publish mode only; here
+/// <see cref="Infrastructure.ServiceProcess"/> sets it to a port of the kernel's choosing), <c>DOTNET_LAUNCH_PROFILE</c>
 /// and the launch profile's <c>environmentVariables</c> (<c>ASPNETCORE_ENVIRONMENT=Development</c>).</item>
 /// <item><c>OtlpConfigurationExtensions.RegisterOtlpEnvironment</c>: the dashboard's OTLP endpoint, protocol and API key
 /// header, <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c> (filled in by DCP), and in Development one-second
@@ -21,15 +22,13 @@ internal static class AspireProjectEnvironment
 {
     /// <summary>The environment of the project resource <paramref name="resourceName"/>.</summary>
     /// <param name="resourceName">The resource name, e.g. <c>chatapi</c>.</param>
-    /// <param name="address">The address DCP tells the process to listen on.</param>
     /// <param name="otlpEndpoint">The dashboard's OTLP/gRPC endpoint.</param>
     /// <param name="references">What the AppHost adds: connection strings, service discovery, parameters.</param>
     public static IReadOnlyDictionary<string, string> For(
-        string resourceName, Uri address, Uri otlpEndpoint, IReadOnlyDictionary<string, string> references)
+        string resourceName, Uri otlpEndpoint, IReadOnlyDictionary<string, string> references)
     {
         var environment = new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = address.GetLeftPart(UriPartial.Authority),
             ["DOTNET_LAUNCH_PROFILE"] = "http",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
 

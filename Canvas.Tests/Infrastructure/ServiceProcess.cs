@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using Canvas.Tests.Infrastructure;
 
-namespace Canvas.Tests.Hosting;
+namespace Canvas.Tests.Infrastructure;
 
 /// <summary>
 /// A built Canvas service in its own process, started as the AppHost starts a project: the project's own build output,
@@ -13,13 +10,12 @@ namespace Canvas.Tests.Hosting;
 /// process needs to find <c>dotnet</c>). It keeps what the process printed for failure messages and is killed on dispose.
 /// </summary>
 /// <remarks>
-/// <see cref="ChatApiProcess"/> starts ChatApi replicas for the chaos run the same way; what it adds (configuration keys
-/// as variables, <c>ASPNETCORE_URLS</c> and the Production environment) fits in the environment given here, so it can
-/// become a thin wrapper of this class.
+/// The service binds a port of the kernel's choosing and the address is the one it reports listening on: a port
+/// chosen here and handed over could be taken by another process in between, and whatever then answered on it
+/// (another test's server) would pass for this service.
 /// </remarks>
 internal sealed partial class ServiceProcess : IAsyncDisposable
 {
-    private const int StartAttempts = 3;
     // Only guards against a process that neither answers nor exits: a busy test machine can take half a minute and
     // more to start one (seen at a load average of 50 on 2 cores).
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
@@ -31,19 +27,19 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServiceProcess(string name, Uri address, Process process)
+    private ServiceProcess(string name, Process process)
     {
         Name = name;
-        Address = address;
         _process = process;
     }
 
     /// <summary>Gets the resource name the service runs as, e.g. <c>chatapi</c>.</summary>
     public string Name { get; }
 
-    /// <summary>Gets the address the service listens on (what <c>ASPNETCORE_URLS</c> says).</summary>
-    public Uri Address { get; }
+    /// <summary>Gets the address the service reported listening on.</summary>
+    public Uri Address { get; private set; } = null!;
 
     /// <summary>Gets whether the process has exited, by itself or killed.</summary>
     public bool HasExited => _process.HasExited;
@@ -61,34 +57,26 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts <c>dotnet &lt;project&gt;.dll</c> on a free loopback port and waits until it answers HTTP. A port taken
-    /// between choosing and binding it is retried on another.
+    /// Starts <c>dotnet &lt;project&gt;.dll</c> on a loopback port of the kernel's choosing and waits until it says where
+    /// it listens and answers HTTP there.
     /// </summary>
     /// <param name="name">The resource name, for messages.</param>
     /// <param name="project">The project, e.g. <c>Canvas.ChatApi</c>; its build output must exist.</param>
-    /// <param name="environmentFor">The whole environment for the address the service is to listen on.</param>
+    /// <param name="environment">The whole environment but <c>ASPNETCORE_URLS</c>, which this sets.</param>
     /// <exception cref="InvalidOperationException">The process exited or did not answer in time; carries its output.</exception>
-    public static async Task<ServiceProcess> StartAsync(string name, string project, Func<Uri, IReadOnlyDictionary<string, string>> environmentFor)
+    public static async Task<ServiceProcess> StartAsync(string name, string project, IReadOnlyDictionary<string, string> environment)
     {
         var directory = BuildOutput.DirectoryOf(project);
-        for (var attempt = 1; ; attempt++)
+        var service = Start(name, directory, project, environment);
+        if (await service.AnswersAsync())
         {
-            var address = new Uri($"http://localhost:{FreePort()}");
-            var service = Start(name, directory, project, address, environmentFor(address));
-            if (await service.AnswersAsync())
-            {
-                return service;
-            }
-
-            // Described before it is disposed: a disposed Process can no longer say how it ended.
-            var description = service.Describe();
-            await service.DisposeAsync();
-            if (attempt == StartAttempts || !service.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException(
-                    $"{name} ({project}) did not answer on {address} within {StartTimeout.TotalSeconds} s.{Environment.NewLine}{description}");
-            }
+            return service;
         }
+
+        // Described before it is disposed: a disposed Process can no longer say how it ended.
+        var description = service.Describe();
+        await service.DisposeAsync();
+        throw new InvalidOperationException($"{name} ({project}) did not answer within {StartTimeout.TotalSeconds} s.{Environment.NewLine}{description}");
     }
 
     /// <summary>The process's exit state and output, for a failure message.</summary>
@@ -112,7 +100,7 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ServiceProcess Start(string name, string directory, string project, Uri address, IReadOnlyDictionary<string, string> environment)
+    private static ServiceProcess Start(string name, string directory, string project, IReadOnlyDictionary<string, string> environment)
     {
         var startInfo = new ProcessStartInfo(DotnetHost())
         {
@@ -138,20 +126,37 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
             startInfo.Environment[variable] = value;
         }
 
-        var service = new ServiceProcess(name, address, new Process { StartInfo = startInfo });
+        // The kernel's choice of port, reported by the host's lifetime log (kept at Information whatever the service's
+        // own log levels say).
+        startInfo.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        startInfo.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+
+        var service = new ServiceProcess(name, new Process { StartInfo = startInfo });
         service._process.OutputDataReceived += (_, line) => service.Record(line.Data);
         service._process.ErrorDataReceived += (_, line) => service.Record(line.Data);
+        service._process.EnableRaisingEvents = true;
+        service._process.Exited += (_, _) => service._listening.TrySetCanceled();
         service._process.Start();
         service._process.BeginOutputReadLine();
         service._process.BeginErrorReadLine();
         return service;
     }
 
-    // Any HTTP answer from /alive means Kestrel listens; whether the service is healthy is for the test to assert.
+    // The address it reported, then any HTTP answer from /alive there: whether the service is healthy is for the test.
     private async Task<bool> AnswersAsync()
     {
-        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
         using var deadline = new CancellationTokenSource(StartTimeout);
+        using var timedOut = deadline.Token.Register(() => _listening.TrySetCanceled());
+        try
+        {
+            Address = await _listening.Task;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
         while (!deadline.IsCancellationRequested && !HasExited)
         {
             try
@@ -161,7 +166,7 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                // Listening, but not serving yet.
             }
             catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
             {
@@ -185,11 +190,20 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
             return;
         }
 
+        var plain = ColorCodes().Replace(line, "");
         lock (_output)
         {
-            _output.AppendLine(ColorCodes().Replace(line, ""));
+            _output.AppendLine(plain);
+        }
+
+        if (ListeningOn().Match(plain) is { Success: true } listening)
+        {
+            _listening.TrySetResult(new Uri(listening.Groups["address"].Value));
         }
     }
+
+    [GeneratedRegex(@"Now listening on: (?<address>http://\S+)")]
+    private static partial Regex ListeningOn();
 
     // Aspire asks for colored console logs (DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION); a failure message reads
     // better without them.
@@ -201,11 +215,4 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
         Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet"
             ? Environment.ProcessPath!
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
