@@ -21,7 +21,8 @@ public interface IConversationStore
     /// <summary>
     /// Appends a message (giving it an id when it has none) and makes the conversation the most recent; false (and
     /// nothing written) when the conversation is missing or not the user's, for example deleted while an answer was
-    /// streaming.
+    /// streaming. An answer whose generation already wrote the last message is not written again (true): a runner
+    /// that lost the reply to its append sends it again.
     /// </summary>
     Task<bool> AppendAsync(string userId, string conversationId, ConversationMessage message, CancellationToken cancellationToken);
 

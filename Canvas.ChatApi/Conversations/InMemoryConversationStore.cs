@@ -75,9 +75,13 @@ public sealed class InMemoryConversationStore : IConversationStore
         var now = _timeProvider.GetUtcNow();
         var withId = message with { Id = message.Id ?? Ids.NewMessageId() };
         var appended = FindShelf(userId)?.Update(conversationId, Oldest(),
-            current => current with { UpdatedAt = now, Messages = [.. current.Messages, withId] });
+            current => IsAnswerAgain(current.Messages, message) ? current : current with { UpdatedAt = now, Messages = [.. current.Messages, withId] });
         return Task.FromResult(appended is not null);
     }
+
+    private static bool IsAnswerAgain(IReadOnlyList<ConversationMessage> messages, ConversationMessage message) =>
+        message is { Role: ConversationMessage.AssistantRole, GenerationId: { } generationId }
+        && messages is [.., { Role: ConversationMessage.AssistantRole } last] && last.GenerationId == generationId;
 
     /// <inheritdoc/>
     public Task<ConversationSummary?> RenameAsync(string userId, string conversationId, string title, CancellationToken cancellationToken)

@@ -33,10 +33,18 @@ public sealed class RedisConversationStore : IConversationStore
         return 1
         """;
 
-    // KEYS: meta, msgs. ARGV: user id, message JSON, updated ticks, retention ms, active generation ('' = none).
-    // Appends only to the owner's conversation.
+    // KEYS: meta, msgs. ARGV: user id, message JSON, updated ticks, retention ms, active generation ('' = none),
+    // answered generation ('' = none). Appends only to the owner's conversation, and an answer only once: a runner
+    // that lost the reply to its append sends it again.
     private const string AppendScript = """
         if redis.call('HGET', KEYS[1], 'user') ~= ARGV[1] then return 0 end
+        if ARGV[6] ~= '' then
+          local last = redis.call('LINDEX', KEYS[2], -1)
+          if last then
+            local message = cjson.decode(last)
+            if message['role'] == 'assistant' and message['generationId'] == ARGV[6] then return 1 end
+          end
+        end
         redis.call('RPUSH', KEYS[2], ARGV[2])
         redis.call('HSET', KEYS[1], 'updated', ARGV[3], 'active', ARGV[5])
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -226,7 +234,7 @@ public sealed class RedisConversationStore : IConversationStore
         var now = _timeProvider.GetUtcNow();
         var appended = await Database.ScriptEvaluateAsync(
                 AppendScript, [MetaKey(conversationId), MessagesKey(conversationId)],
-                [userId, Serialize(message), now.UtcTicks, RetentionMs, ActiveGenerationOf(message)])
+                [userId, Serialize(message), now.UtcTicks, RetentionMs, ActiveGenerationOf(message), AnsweredGenerationOf(message)])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         if ((long)appended != 1)
         {
@@ -323,6 +331,9 @@ public sealed class RedisConversationStore : IConversationStore
 
     private static string ActiveGenerationOf(ConversationMessage message) =>
         message is { Role: ConversationMessage.UserRole, GenerationId: { } generationId } ? generationId : "";
+
+    private static string AnsweredGenerationOf(ConversationMessage message) =>
+        message is { Role: ConversationMessage.AssistantRole, GenerationId: { } generationId } ? generationId : "";
 
     private static ConversationSummary? ToSummary(string conversationId, HashEntry[] meta, string userId)
     {

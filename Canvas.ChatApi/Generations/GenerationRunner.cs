@@ -29,6 +29,7 @@ public sealed partial class GenerationRunner(
     private static readonly TimeSpan RetryWindow = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RetryWaitForMeta = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan EndRetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan StoreRetryWindow = TimeSpan.FromSeconds(30);
 
     /// <summary>Starts doing storage work at once; more wait their turn, so a burst slows starts instead of timing them all out.</summary>
     private const int StartsAtOnce = 64;
@@ -278,7 +279,7 @@ public sealed partial class GenerationRunner(
             Reasoning = deltas.Reasoning,
         };
         // Stored before the terminal event, so a client that sees `done` finds the message in the conversation.
-        await conversations.AppendAsync(command.UserId, run.Meta.ConversationId, stored, CancellationToken.None);
+        await StoreAnswerAsync(command.UserId, run.Meta.ConversationId, stored, run.Stopping);
 
         GenerationEvent terminal = (GenerationEvent?)failure ?? new DoneEvent
         {
@@ -290,6 +291,29 @@ public sealed partial class GenerationRunner(
         };
         await backplane.AppendAsync(terminal, CancellationToken.None);
         LogEnded(generationId, terminal is DoneEvent done ? done.FinishReason : ((ErrorEvent)terminal).Code, seq);
+    }
+
+    /// <summary>
+    /// Stores the finished answer, asking again while the store is briefly away (a Redis restart, a Cluster failover
+    /// answering CLUSTERDOWN for seconds): the answer streamed whole and must not end as lost for a blip. Asking again
+    /// is safe: the store takes a generation's answer once. Past the window the failure ends the generation as lost.
+    /// </summary>
+    private async Task StoreAnswerAsync(string userId, string conversationId, ConversationMessage answer, CancellationToken stopping)
+    {
+        var deadline = time.GetTimestamp() + (long)(StoreRetryWindow.TotalSeconds * time.TimestampFrequency);
+        while (true)
+        {
+            try
+            {
+                await conversations.AppendAsync(userId, conversationId, answer, CancellationToken.None);
+                return;
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException && time.GetTimestamp() < deadline)
+            {
+                LogStoreRetried(exception, answer.GenerationId!);
+                await Task.Delay(EndRetryDelay, time, stopping);
+            }
+        }
     }
 
     private static ErrorEvent ShutdownError(string generationId, long seq) => new()
@@ -376,4 +400,7 @@ public sealed partial class GenerationRunner(
 
     [LoggerMessage(6, LogLevel.Error, "The runner of generation {GenerationId} failed.")]
     private partial void LogRunnerFailed(Exception exception, string generationId);
+
+    [LoggerMessage(11, LogLevel.Warning, "Generation {GenerationId}: storing its answer failed; asking the store again.")]
+    private partial void LogStoreRetried(Exception exception, string generationId);
 }

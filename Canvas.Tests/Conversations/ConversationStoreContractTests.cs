@@ -101,6 +101,30 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendAsync_TheSameGenerationsAnswerAgain_IsKeptOnce_WhileAnotherAnswerIsAppended()
+    {
+        // Arrange: a runner whose first write of its answer landed but whose reply was lost sends it again.
+        var created = await Store.CreateAsync(Owner, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
+        var question = new ConversationMessage(ConversationMessage.UserRole, "Hi there", Clock.GetUtcNow());
+        var answer = new ConversationMessage(ConversationMessage.AssistantRole, "Hello!", Clock.GetUtcNow(),
+            AgentId: "agent-1", GenerationId: Ids.NewGenerationId(), FinishReason: FinishReasons.Stop);
+        var regenerated = answer with { Text = "Hello again!", GenerationId = Ids.NewGenerationId() };
+        await Store.AppendAsync(Owner, created.Id, question, CancellationToken.None).WaitAsync(Bound);
+
+        // Act
+        var first = await Store.AppendAsync(Owner, created.Id, answer, CancellationToken.None).WaitAsync(Bound);
+        var again = await Store.AppendAsync(Owner, created.Id, answer, CancellationToken.None).WaitAsync(Bound);
+        var other = await Store.AppendAsync(Owner, created.Id, regenerated, CancellationToken.None).WaitAsync(Bound);
+        var found = await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound);
+
+        // Assert
+        Assert.True(first);
+        Assert.True(again);
+        Assert.True(other);
+        Assert.Equal([question, answer, regenerated], WithoutIds(found!.Messages));
+    }
+
+    [Fact]
     public async Task AppendAsync_AnotherUsersConversation_IsRefusedAndWritesNothing()
     {
         // Arrange
