@@ -36,11 +36,20 @@ internal sealed partial class RedisReplicaLease : IDisposable
     public static RedisKey KeyOf(string prefix, string replicaId) => $"{prefix}:replica:{{{replicaId}}}";
 
     /// <summary>Takes the lease (on the first call) and keeps renewing it until disposed.</summary>
+    /// <remarks>
+    /// A take that failed (Redis away when the replica's first generation came) is tried again by the next call:
+    /// kept, it would fail every later generation of this replica, which then answers every start busy.
+    /// </remarks>
     public Task EnsureStartedAsync()
     {
         lock (_gate)
         {
-            return _started ??= StartAsync();
+            if (_started is null || _started.IsFaulted || _started.IsCanceled)
+            {
+                _started = StartAsync();
+            }
+
+            return _started;
         }
     }
 
