@@ -1,5 +1,6 @@
 using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Generations;
+using static Canvas.Tests.Backplane.BackplaneTestEvents;
 
 namespace Canvas.Tests.Backplane;
 
@@ -473,29 +474,6 @@ public abstract class GenerationBackplaneContractTests : IAsyncLifetime
         await backplane.CreateAsync(record, CancellationToken.None).WaitAsync(Bound);
         return record.GenerationId;
     }
-
-    protected static MetaEvent Meta(string generationId) => new()
-    {
-        GenerationId = generationId,
-        Seq = 0,
-        ConversationId = "c_test",
-        AgentId = "agent-1",
-        Provider = "ollama",
-        Model = "llama3.2",
-        Transport = "sse",
-    };
-
-    protected static DeltaEvent Delta(string generationId, long seq) =>
-        new() { GenerationId = generationId, Seq = seq, Text = $"token{seq} " };
-
-    protected static DoneEvent Done(string generationId, long seq) => new()
-    {
-        GenerationId = generationId,
-        Seq = seq,
-        FinishReason = FinishReasons.Stop,
-        Usage = new GenerationUsage(12, seq - 1),
-        Timings = new GenerationTimings(180, 2400),
-    };
 
     /// <summary>Returns meta, <paramref name="deltas"/> deltas and done, numbered 0 … deltas + 1.</summary>
     protected static List<GenerationEvent> FullLog(string generationId, int deltas) =>

@@ -3,6 +3,7 @@ using Canvas.ChatApi.Generations;
 using Canvas.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using static Canvas.Tests.Backplane.BackplaneTestEvents;
 
 namespace Canvas.Tests.Backplane;
 
@@ -156,14 +157,6 @@ public sealed class PipelinedAppendTests : IAsyncLifetime
             connection, Microsoft.Extensions.Options.Options.Create(_options), replica, NullLogger<RedisGenerationBackplane>.Instance);
     }
 
-    private static async Task<string> CreateOwnedGenerationAsync(IGenerationBackplane backplane, ReplicaIdentity replica)
-    {
-        var record = new GenerationRecord(Ids.NewGenerationId(), Ids.NewConversationId(), "user-1", "agent-1", DateTimeOffset.UtcNow, replica.Id);
-        await backplane.CreateAsync(record, CancellationToken.None).WaitAsync(Bound);
-        Assert.True(await backplane.AppendAsync(Meta(record.GenerationId), CancellationToken.None).WaitAsync(Bound));
-        return record.GenerationId;
-    }
-
     private static async Task WaitUntilStoredAsync(IGenerationBackplane backplane, string generationId, long seq)
     {
         using var timeout = new CancellationTokenSource(Bound);
@@ -184,24 +177,4 @@ public sealed class PipelinedAppendTests : IAsyncLifetime
 
         return read;
     }
-
-    private static MetaEvent Meta(string generationId) => new()
-    {
-        GenerationId = generationId,
-        Seq = 0,
-        ConversationId = "c_test",
-        AgentId = "agent-1",
-        Provider = "ollama",
-        Model = "llama3.2",
-        Transport = "sse",
-    };
-
-    private static DoneEvent Done(string generationId, long seq) => new()
-    {
-        GenerationId = generationId,
-        Seq = seq,
-        FinishReason = FinishReasons.Stop,
-        Usage = new GenerationUsage(12, seq - 1),
-        Timings = new GenerationTimings(180, 2400),
-    };
 }

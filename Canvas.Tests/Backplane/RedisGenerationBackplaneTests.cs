@@ -4,6 +4,7 @@ using Canvas.ChatApi.Generations;
 using Canvas.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using static Canvas.Tests.Backplane.BackplaneTestEvents;
 
 namespace Canvas.Tests.Backplane;
 

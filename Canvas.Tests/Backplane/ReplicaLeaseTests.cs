@@ -4,6 +4,7 @@ using Canvas.ChatApi.Generations;
 using Canvas.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using static Canvas.Tests.Backplane.BackplaneTestEvents;
 
 namespace Canvas.Tests.Backplane;
 
@@ -147,14 +148,6 @@ public sealed class ReplicaLeaseTests(RedisServerFixture redis) : IAsyncLifetime
             connection, Microsoft.Extensions.Options.Options.Create(options), replica, NullLogger<RedisGenerationBackplane>.Instance);
     }
 
-    private static async Task<string> CreateOwnedGenerationAsync(IGenerationBackplane backplane, ReplicaIdentity replica)
-    {
-        var record = new GenerationRecord(Ids.NewGenerationId(), Ids.NewConversationId(), "user-1", "agent-1", DateTimeOffset.UtcNow, replica.Id);
-        await backplane.CreateAsync(record, CancellationToken.None).WaitAsync(Bound);
-        Assert.True(await backplane.AppendAsync(Meta(record.GenerationId), CancellationToken.None).WaitAsync(Bound));
-        return record.GenerationId;
-    }
-
     private static async Task<List<GenerationEvent>> ReadToEndAsync(IGenerationBackplane backplane, string generationId, long afterSeq = -1)
     {
         using var timeout = new CancellationTokenSource(Bound);
@@ -196,17 +189,6 @@ public sealed class ReplicaLeaseTests(RedisServerFixture redis) : IAsyncLifetime
         await Task.WhenAll(blockers);
         spinners.ForEach(spinner => spinner.Join());
     }
-
-    private static MetaEvent Meta(string generationId) => new()
-    {
-        GenerationId = generationId,
-        Seq = 0,
-        ConversationId = "c_test",
-        AgentId = "agent-1",
-        Provider = "ollama",
-        Model = "llama3.2",
-        Transport = "sse",
-    };
 
     private static DeltaEvent Delta(string generationId, long seq) => new() { GenerationId = generationId, Seq = seq, Text = $"t{seq} " };
 

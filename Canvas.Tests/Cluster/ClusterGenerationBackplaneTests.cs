@@ -3,6 +3,7 @@ using Canvas.Tests.Backplane;
 using Canvas.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using static Canvas.Tests.Backplane.BackplaneTestEvents;
 
 namespace Canvas.Tests.Cluster;
 
