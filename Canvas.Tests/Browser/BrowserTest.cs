@@ -45,8 +45,7 @@ public abstract class BrowserTest(ChromiumFixture chromium, RedisServerFixture r
         bool waitUntilLoaded = true)
     {
         context ??= await NewContextAsync(screen, dark);
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        var page = BrowserHangGuard.Apply(await context.NewPageAsync());
         var name = $"{GetType().Name}.{test}" + (_pages.Count == 0 ? "" : $"-{_pages.Count + 1}");
         page.Console += (_, message) => Log($"[{name} console.{message.Type}] {message.Text}");
         page.PageError += (_, error) => Log($"[{name} page error] {error}");

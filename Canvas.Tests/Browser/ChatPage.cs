@@ -78,7 +78,7 @@ public sealed class ChatPage(IPage page)
         }
         else
         {
-            await Expect(page.GetByTestId("message-input")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Expect(page.GetByTestId("message-input")).ToBeVisibleAsync();
         }
     }
 
@@ -104,7 +104,7 @@ public sealed class ChatPage(IPage page)
     }
 
     /// <summary>Waits until <paramref name="count"/> answers are shown and the last one has finished streaming.</summary>
-    public async Task WaitForAnswerAsync(int count = 1, float timeoutMs = 30_000)
+    public async Task WaitForAnswerAsync(int count = 1, float timeoutMs = BrowserHangGuard.Milliseconds)
     {
         await Expect(Answers).ToHaveCountAsync(count);
         await Expect(LastAnswer).ToHaveAttributeAsync("data-streaming", "false", new() { Timeout = timeoutMs });
@@ -154,7 +154,7 @@ public sealed class ChatPage(IPage page)
 
     private async Task WaitUntilLoadedAsync()
     {
-        await Expect(page.GetByTestId("message-input")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("message-input")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-testid=agent-select] option")).Not.ToHaveCountAsync(0);
     }
 }

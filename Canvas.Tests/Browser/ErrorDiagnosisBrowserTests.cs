@@ -72,7 +72,7 @@ public sealed class ErrorDiagnosisBrowserTests(ChromiumFixture chromium, RedisSe
         down = false;
 
         // Assert: within the watch's first retries, without a reload
-        await Expect(chat.Page.GetByTestId("load-error")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        await Expect(chat.Page.GetByTestId("load-error")).ToHaveCountAsync(0);
         await Expect(chat.Indicator).Not.ToHaveAttributeAsync("data-tier", "disconnected");
         await chat.SelectAgentAsync("gpt");
         await chat.SendAsync("Hello");

@@ -28,7 +28,7 @@ public sealed class MessageActionsBrowserTests(ChromiumFixture chromium, RedisSe
         // Act
         await chat.LastAnswer.GetByTestId("regenerate-with").ClickAsync();
         await chat.LastAnswer.Locator("[data-testid=agent-menu-item][data-agent-id=claude]").ClickAsync();
-        await Expect(chat.LastAnswer.GetByTestId("message-agent")).ToHaveTextAsync("Claude Sonnet", new() { Timeout = 30_000 });
+        await Expect(chat.LastAnswer.GetByTestId("message-agent")).ToHaveTextAsync("Claude Sonnet");
         await chat.WaitForAnswerAsync();
 
         // Assert: one exchange, answered by Claude, here and after a reload
@@ -113,7 +113,7 @@ public sealed class MessageActionsBrowserTests(ChromiumFixture chromium, RedisSe
         var other = await first.GetAttributeAsync("data-agent-id");
         await SaveScreenshotAsync(chat, $"provider-failure-{(screenName == "phone" ? "mobile" : "desktop")}.png");
         await first.ClickAsync();
-        await Expect(chat.LastAnswer.GetByTestId("message-error")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Expect(chat.LastAnswer.GetByTestId("message-error")).ToHaveCountAsync(0);
         await chat.WaitForAnswerAsync();
 
         // Assert
