@@ -15,6 +15,9 @@ public static class BrowserHangGuard
     /// <summary>The bound, in milliseconds.</summary>
     public const float Milliseconds = 30_000;
 
+    /// <summary>The bound, for a wait of the test's own (a route's signal, a poll of the API).</summary>
+    public static readonly TimeSpan Bound = TimeSpan.FromMilliseconds(Milliseconds);
+
     /// <summary>Bounds the page's actions and every assertion by <see cref="Milliseconds"/>.</summary>
     /// <param name="page">A new page.</param>
     /// <returns>The page.</returns>

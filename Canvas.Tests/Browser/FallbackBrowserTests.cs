@@ -124,7 +124,7 @@ public sealed class FallbackBrowserTests(ChromiumFixture chromium, RedisServerFi
 
         // Act
         await chat.SendAsync("Count to five");
-        await cut.Happened.WaitAsync(TimeSpan.FromSeconds(20));
+        await cut.Happened.WaitAsync(BrowserHangGuard.Bound);
         var shownBeforeCut = (await chat.ExpectedShownTextAsync(cut.ForwardedText)).Length;
         await chat.Page.WaitForFunctionAsync(
             "length => { const answers = document.querySelectorAll('[data-testid=message][data-role=assistant] [data-testid=message-text]');"

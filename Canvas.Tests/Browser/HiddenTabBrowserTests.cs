@@ -39,8 +39,8 @@ public sealed class HiddenTabBrowserTests(ChromiumFixture chromium, RedisServerF
         // Act: the first tab goes to the background and loses its socket; the second asks three more questions,
         // and the last answer is held half-way when the first tab comes back.
         await hidden.HideAsync();
-        var socket = await hiddenSocket.Task.WaitAsync(TimeSpan.FromSeconds(5));
-        await socket.CloseAsync(new() { Code = 1006, Reason = "tab frozen" }).WaitAsync(TimeSpan.FromSeconds(5));
+        var socket = await hiddenSocket.Task.WaitAsync(BrowserHangGuard.Bound);
+        await socket.CloseAsync(new() { Code = 1006, Reason = "tab frozen" }).WaitAsync(BrowserHangGuard.Bound);
         Stack.Environment.OpenAI.Enqueue(FakeResponse.Fixture(CountFixture));
         await other.SendAsync("Count to five");
         await other.WaitForAnswerAsync(count: 2);
@@ -88,8 +88,8 @@ public sealed class HiddenTabBrowserTests(ChromiumFixture chromium, RedisServerF
 
         // Act: the tab goes to the background, its socket dies, and the answer ends on the server meanwhile.
         await chat.HideAsync();
-        var socket = await chatSocket.Task.WaitAsync(TimeSpan.FromSeconds(5));
-        await socket.CloseAsync(new() { Code = 1006, Reason = "tab frozen" }).WaitAsync(TimeSpan.FromSeconds(5));
+        var socket = await chatSocket.Task.WaitAsync(BrowserHangGuard.Bound);
+        await socket.CloseAsync(new() { Code = 1006, Reason = "tab frozen" }).WaitAsync(BrowserHangGuard.Bound);
         await WaitUntilAnsweredAsync(chat.Page.Context, conversationId);
         await chat.ShowAsync();
 
@@ -103,7 +103,7 @@ public sealed class HiddenTabBrowserTests(ChromiumFixture chromium, RedisServerF
     // Asks the API through the frozen tab's profile (its cookie, so its user), not through the frozen page.
     private static async Task WaitUntilAnsweredAsync(IBrowserContext context, string conversationId)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var deadline = new CancellationTokenSource(BrowserHangGuard.Bound);
         while (true)
         {
             var response = await context.APIRequest.GetAsync($"api/conversations/{conversationId}");
