@@ -21,10 +21,6 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
     // Bounds that only guard against a hang: an answer, and its spans reaching the dashboard in the next export batch.
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
-    // Resumes held open at once (each needs its own connection through DCP's proxy), and how many such rounds at most.
-    private const int ConcurrentResumes = 4;
-    private const int MaxResumeRounds = 5;
-
     private readonly List<IBrowserContext> _contexts = [];
 
     /// <summary>Gets the folder screenshots are saved in (copied to docs/screenshots by hand when they change).</summary>
@@ -107,90 +103,62 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
         await AssertDashboardTraceAsync("chat rest", "claude", fallbackFrom: "sse");
     }
 
-    [Fact(Skip = "Chance decides it: DCP's proxy picks the replica per connection, and a fresh-clone CI run sent all 20 resumes to one replica. Needs per-replica addresses; cross-replica resume is proven in Canvas.Tests (ReplicaTests, the chaos sample).")]
+    [Fact]
     public async Task AnswerStartedOnOneReplica_IsResumedOnTheOther_WholeAndExact()
     {
-        // Arrange: the answer stalls upstream after its first chunks, so it is still running on the replica that
-        // started it when the first resumes come. A tab talks to WebFrontend as the chat page does (cookie, SSE tier).
-        using var cts = new CancellationTokenSource(Bound * (MaxResumeRounds + 2));
+        // Arrange: each replica's own address and telemetry instance, from its resource snapshot. The answer stalls
+        // upstream after its first chunks, so it is still running on the replica that started it when the resumes
+        // come. A tab talks to WebFrontend as the chat page does (cookie, SSE tier).
+        using var cts = new CancellationTokenSource(Bound * 4);
+        var replicas = await stack.ChatApiReplicasAsync(cts.Token).WaitAsync(Bound, cts.Token);
         stack.OpenAI.Enqueue(FakeResponse.Default with { Fault = StreamFault.Stall(afterChunks: 4) });
         var providerCallsBefore = stack.OpenAI.Requests.Count;
         using var tab = await BrowserSession.OpenAsync(stack.WebFrontend, Bound, cts.Token);
 
-        // Act: start, and cut the stream once its meta came (the client has seq 0); the `chat sse` span ends with the
-        // cut and names the replica that runs the answer.
+        // Act: start through WebFrontend, and cut the stream once its meta came (the client has seq 0); the
+        // `chat sse` span ends with the cut and names the replica that runs the answer, wherever DCP's proxy sent it.
         ChatStreamEvent meta;
-        await using (var start = await ChatStream.StartAsync(tab, "gpt", cts.Token).WaitAsync(Bound, cts.Token))
+        await using (var start = await SseChatStream.StartAsync(tab, "gpt", cts.Token).WaitAsync(Bound, cts.Token))
         {
             meta = await start.ReadNextAsync(cts.Token).WaitAsync(Bound, cts.Token);
         }
 
         Assert.Equal("meta", meta.Type);
-
         var (started, _) = await stack.Telemetry.WaitForSpanAsync(
             span => span.Name == "chat sse" && span["canvas.generation.id"] == meta.GenerationId, Bound, cts.Token);
-        var owner = started.Instance;
+        var owner = Assert.Single(replicas, replica => replica.InstanceId == started.Instance);
+        var other = Assert.Single(replicas, replica => replica != owner);
 
-        // DCP's proxy picks a ChatApi replica per TCP connection and YARP reuses its connections, so where one resume
-        // lands is chance. Resumes held open together need a connection each, which makes YARP open new ones; the
-        // dashboard then says which replica served each. The rounds only bound the search for the other replica.
-        var resumes = new List<ChatStream>();
-        var resumers = new List<string>();
-        var round = 0;
-        try
+        // Resume on the other replica's own address, and once more through WebFrontend as the chat page would. Each
+        // reads its first event while the answer still stalls on the owner, then the owner's upstream goes on.
+        await using var direct = await SocketChatStream.ResumeOnReplicaAsync(tab, other.Address, meta.GenerationId, meta.Seq, cts.Token)
+            .WaitAsync(Bound, cts.Token);
+        await direct.ReadNextAsync(cts.Token).WaitAsync(Bound, cts.Token);
+        await using var proxied = await SseChatStream.ResumeAsync(tab, meta.GenerationId, meta.Seq, cts.Token).WaitAsync(Bound, cts.Token);
+        await proxied.ReadNextAsync(cts.Token).WaitAsync(Bound, cts.Token);
+        stack.OpenAI.ReleaseStalledResponses();
+        await direct.ReadToEndAsync(cts.Token).WaitAsync(Bound, cts.Token);
+        await proxied.ReadToEndAsync(cts.Token).WaitAsync(Bound, cts.Token);
+
+        // Assert: the other replica served the direct resume; the owner alone called the provider, once; and each
+        // resume got the whole rest of the recorded answer: every event after the meta once, in order, ending `done`.
+        var (resumed, _) = await stack.Telemetry.WaitForSpanAsync(
+            span => span.Name == "resume websocket" && span["canvas.generation.id"] == meta.GenerationId, Bound, cts.Token);
+        Assert.Equal(other.InstanceId, resumed.Instance);
+        var (providerCall, _) = await stack.Telemetry.WaitForSpanAsync(
+            span => span.TraceId == started.TraceId && span.ParentSpanId == started.SpanId && span.Attributes.ContainsKey("gen_ai.request.model"),
+            Bound, cts.Token);
+        Assert.Equal(owner.InstanceId, providerCall.Instance);
+        Assert.Equal(providerCallsBefore + 1, stack.OpenAI.Requests.Count);
+        var recording = Recordings.DefaultAnswerOf("gpt");
+        foreach (var tail in new[] { direct.Events, proxied.Events })
         {
-            while (!resumers.Any(instance => instance != owner) && ++round <= MaxResumeRounds)
-            {
-                var held = new List<ChatStream>();
-                for (var i = 0; i < ConcurrentResumes; i++)
-                {
-                    var resume = await ChatStream.ResumeAsync(tab, meta.GenerationId, meta.Seq, cts.Token).WaitAsync(Bound, cts.Token);
-                    held.Add(resume);
-                    resumes.Add(resume);
-                    // The deltas before the stall are stored, so each resume reads its first while the answer still
-                    // runs (in the first round) and holds its connection open.
-                    await resume.ReadNextAsync(cts.Token).WaitAsync(Bound, cts.Token);
-                }
-
-                stack.OpenAI.ReleaseStalledResponses();
-                foreach (var resume in held)
-                {
-                    await resume.ReadToEndAsync(cts.Token).WaitAsync(Bound, cts.Token);
-                }
-
-                var (spans, _) = await stack.Telemetry.WaitForSpansAsync(
-                    span => span.Name == "resume sse" && span["canvas.generation.id"] == meta.GenerationId,
-                    resumes.Count, Bound, cts.Token);
-                resumers = spans.Select(span => span.Instance).ToList();
-            }
-
-            // Assert: a resume ran on the replica that did not start the answer, which alone called the provider, once;
-            // and every resume got the whole rest of the recorded answer: each event after the meta once, in order,
-            // ending with `done`.
-            Assert.Contains(resumers, instance => instance != owner);
-            var (providerCall, _) = await stack.Telemetry.WaitForSpanAsync(
-                span => span.TraceId == started.TraceId && span.ParentSpanId == started.SpanId && span.Attributes.ContainsKey("gen_ai.request.model"),
-                Bound, cts.Token);
-            Assert.Equal(owner, providerCall.Instance);
-            Assert.Equal(providerCallsBefore + 1, stack.OpenAI.Requests.Count);
-            var recording = Recordings.DefaultAnswerOf("gpt");
-            foreach (var resume in resumes)
-            {
-                var tail = resume.Events;
-                Assert.True(tail[^1].Type == "done", $"The resume ended with {tail[^1].Json}");
-                Assert.Equal(Enumerable.Range(1, tail.Count).Select(seq => (long)seq), tail.Select(chatEvent => chatEvent.Seq));
-                Assert.Equal(recording, string.Concat(tail.Select(chatEvent => chatEvent.Text)));
-            }
-
-            output.WriteLine($"Started on {owner}; resumed {resumes.Count} times in {round} round(s), on {string.Join(", ", resumers)}.");
+            Assert.True(tail[^1].Type == "done", $"The resume ended with {tail[^1].Json}");
+            Assert.Equal(Enumerable.Range(1, tail.Count).Select(seq => (long)seq), tail.Select(chatEvent => chatEvent.Seq));
+            Assert.Equal(recording, string.Concat(tail.Select(chatEvent => chatEvent.Text)));
         }
-        finally
-        {
-            foreach (var resume in resumes)
-            {
-                await resume.DisposeAsync();
-            }
-        }
+
+        output.WriteLine($"Started on {owner}; resumed directly on {other}, and through WebFrontend.");
     }
 
     [Fact]

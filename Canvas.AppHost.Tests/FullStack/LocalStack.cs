@@ -47,6 +47,9 @@ public sealed class LocalStack(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>Gets the running application.</summary>
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack did not start.");
 
+    /// <summary>How many ChatApi replicas the stack runs (<c>ChatApi:Replicas</c>).</summary>
+    public const int ChatApiReplicaCount = 2;
+
     /// <summary>The model the stack's Ollama agent asks for, which the fake Ollama lists as pulled.</summary>
     public const string OllamaModel = "llama3.2:1b";
 
@@ -70,6 +73,14 @@ public sealed class LocalStack(IMessageSink diagnostics) : IAsyncLifetime
 
     /// <summary>Gets the dashboard's telemetry API.</summary>
     public DashboardTelemetry Telemetry { get; private set; } = null!;
+
+    /// <summary>
+    /// Returns the ChatApi replicas with their own addresses and telemetry instance ids, read from their resource
+    /// snapshots (<see cref="ChatApiReplica"/>).
+    /// </summary>
+    /// <param name="cancellationToken">Bounds the wait; it only guards against a hang.</param>
+    public Task<IReadOnlyList<ChatApiReplica>> ChatApiReplicasAsync(CancellationToken cancellationToken) =>
+        ChatApiReplica.WaitForHealthyAsync(App.ResourceNotifications, ChatApiReplicaCount, cancellationToken);
 
     /// <summary>Gets how long <c>StartAsync</c> took, and then how long until WebFrontend was healthy.</summary>
     public (TimeSpan Start, TimeSpan Healthy) Startup { get; private set; }
@@ -95,7 +106,7 @@ public sealed class LocalStack(IMessageSink diagnostics) : IAsyncLifetime
             // that no development certificate is needed.
             "Dependencies:Mode=Local",
             "AppHost:DefaultLaunchProfileName=http",
-            "ChatApi:Replicas=2",
+            $"ChatApi:Replicas={ChatApiReplicaCount}",
             $"Parameters:jwt-signing-key={SigningKey}",
             $"ConnectionStrings:chat-model=Endpoint={Ollama.BaseAddress.ToString().TrimEnd('/')};Model={OllamaModel}",
             "Parameters:openai-api-key=sk-test-openai",
