@@ -218,8 +218,7 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
             ViewportSize = new ViewportSize { Width = 1100, Height = 720 },
         }).WaitAsync(Bound);
         _contexts.Add(context);
-        var page = await context.NewPageAsync().WaitAsync(Bound);
-        page.SetDefaultTimeout(30_000);
+        var page = BrowserHangGuard.Apply(await context.NewPageAsync().WaitAsync(Bound));
         page.PageError += (_, error) => output.WriteLine($"[{test} page error] {error}");
 
         var chat = new ChatPage(page);
@@ -235,8 +234,7 @@ public sealed class FullStackTests(LocalStack stack, ITestOutputHelper output) :
             ViewportSize = new ViewportSize { Width = 1600, Height = 900 },
         }).WaitAsync(Bound);
         _contexts.Add(context);
-        var page = await context.NewPageAsync().WaitAsync(Bound);
-        page.SetDefaultTimeout(30_000);
+        var page = BrowserHangGuard.Apply(await context.NewPageAsync().WaitAsync(Bound));
         return page;
     }
 
