@@ -128,18 +128,23 @@ internal sealed class DeltaAppender
                     }
                 }
 
-                batch.Clear();
-                _pending.TryPeek(out var first);
+                _pending.TryDequeue(out var first);
                 var reasoning = first.IsReasoning;
+                var text = first.Text;
 
                 // Only pieces of the same kind merge; the next kind waits for the next event. One reader only, so a
-                // peeked piece is still there to dequeue.
-                while (_pending.TryPeek(out var next) && next.IsReasoning == reasoning && _pending.TryDequeue(out next))
+                // peeked piece is still there to dequeue. A piece that goes alone keeps its own string.
+                if (_pending.TryPeek(out var next) && next.IsReasoning == reasoning)
                 {
-                    batch.Append(next.Text);
+                    batch.Clear().Append(text);
+                    while (_pending.TryPeek(out next) && next.IsReasoning == reasoning && _pending.TryDequeue(out next))
+                    {
+                        batch.Append(next.Text);
+                    }
+
+                    text = batch.ToString();
                 }
 
-                var text = batch.ToString();
                 GenerationEvent appended = reasoning
                     ? new ReasoningEvent { GenerationId = _generationId, Seq = NextSeq, Text = text }
                     : new DeltaEvent { GenerationId = _generationId, Seq = NextSeq, Text = text };
