@@ -27,6 +27,12 @@ if [[ -z ${RESULTS:-} ]]; then
   grep -q MaxOpenStreamsPerUser "$RESULTS/bench/canvas-cmd.sh" ||
     sed -i 's|--Canvas:Limits:StartsPerMinute=1000000|& --Canvas:Limits:MaxOpenStreamsPerUser=1000000|' "$RESULTS/bench/canvas-cmd.sh"
   grep -q MaxOpenStreamsPerUser=1000000 "$RESULTS/bench/canvas-cmd.sh" || { echo "could not lift the open-stream limit in canvas-cmd.sh" >&2; exit 1; }
+  # The harness starts the ChatApi from its own folder; without its content root the ChatApi would not read its
+  # appsettings.json and would run unlike a deployment (Redis command tracing on: every append's command kept alive
+  # until its request's span ended, 4,137 of them in a C=100 heap).
+  grep -q -- --contentRoot "$RESULTS/bench/canvas-cmd.sh" ||
+    sed -i 's|--Canvas:Limits:StartsPerMinute=1000000|& --contentRoot "$(dirname "$CANVAS_DLL")"|' "$RESULTS/bench/canvas-cmd.sh"
+  grep -q -- --contentRoot "$RESULTS/bench/canvas-cmd.sh" || { echo "could not set the ChatApi's content root in canvas-cmd.sh" >&2; exit 1; }
   export CANVAS_TOKEN="cnv_$(openssl rand -hex 16)" CANVAS_DLL="$RESULTS/chatapi/Canvas.ChatApi.dll"
   PEER_CMD="$RESULTS/bench/canvas-cmd.sh"
   git -C "$ROOT" rev-parse --short HEAD >"$RESULTS/commit"

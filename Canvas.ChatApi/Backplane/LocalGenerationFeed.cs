@@ -61,15 +61,32 @@ internal sealed class LocalGenerationFeed
         changed.TrySetResult();
     }
 
+    /// <summary>Wakes every waiting reader; each looks again and, finding nothing new, waits again.</summary>
+    private void Wake()
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            changed = _changed;
+            _changed = NewSignal();
+        }
+
+        changed.TrySetResult();
+    }
+
     /// <summary>
     /// Yields the events after <paramref name="afterSeq"/> as they arrive and ends after the terminal event, or
     /// early when the feed was abandoned; the caller then reads the rest from the log.
     /// </summary>
     public async IAsyncEnumerable<GenerationEvent> ReadAsync(long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // One registration per reader instead of one per wait: a cancelled reader wakes the feed's waiting readers
+        // once (cancels are rare; events are not), then sees its own cancellation.
+        using var wakeOnCancel = cancellationToken.UnsafeRegister(static feed => ((LocalGenerationFeed)feed!).Wake(), this);
         var next = (int)Math.Max(0, afterSeq + 1);
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             GenerationEvent? ready = null;
             Task changed;
             bool closed;
@@ -101,7 +118,7 @@ internal sealed class LocalGenerationFeed
                 yield break;
             }
 
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await changed.ConfigureAwait(false);
         }
     }
 

@@ -41,6 +41,9 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     private readonly ReplicaIdentity replica;
     private readonly RedisReplicaLease lease;
     private readonly ConcurrentDictionary<string, LocalGenerationFeed> localFeeds = new(StringComparer.Ordinal);
+
+    // The key names of the generations this replica runs, built once instead of once per append.
+    private readonly ConcurrentDictionary<string, RedisGenerationKeys> ownedKeys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ReplicaLiveness> replicaLiveness = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, OneShotCallback> localCancels = new(StringComparer.Ordinal);
     private readonly Lock replicaCancelsGate = new();
@@ -112,6 +115,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
 
         if (owned)
         {
+            ownedKeys[record.GenerationId] = keys;
             localFeeds[record.GenerationId] = new LocalGenerationFeed();
         }
     }
@@ -162,6 +166,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
                 if (generationEvent.IsTerminal)
                 {
                     localFeeds.TryRemove(new KeyValuePair<string, LocalGenerationFeed>(generationId, feed));
+                    ownedKeys.TryRemove(generationId, out _);
                 }
             }
         }
@@ -407,6 +412,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
 
     private void AbandonFeed(string generationId)
     {
+        ownedKeys.TryRemove(generationId, out _);
         if (localFeeds.TryRemove(generationId, out var feed))
         {
             feed.Abandon();
@@ -415,7 +421,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
 
     private async Task<(RedisAppendOutcome Outcome, long TopSeq)> AppendCoreAsync(GenerationEvent generationEvent, AppendMode mode)
     {
-        var keys = KeysOf(generationEvent.GenerationId);
+        var keys = ownedKeys.TryGetValue(generationEvent.GenerationId, out var owned) ? owned : KeysOf(generationEvent.GenerationId);
         var json = generationEvent.ToUtf8Json();
         var result = await Database.ScriptEvaluateAsync(
             RedisGenerationScripts.Append,
@@ -427,7 +433,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
                 options.MaxEventsPerGeneration,
                 ToMilliseconds(options.Retention),
                 runningTtlMs,
-                keys.EventsChannel.ToString(),
+                keys.EventsChannelName,
                 (int)mode,
             ]).ConfigureAwait(false);
         var values = (RedisResult[])result!;

@@ -16,7 +16,8 @@ internal readonly struct RedisGenerationKeys
         Record = $"{stem}:rec";
         Lease = $"{stem}:lease";
         Cancel = $"{stem}:cancel";
-        EventsChannel = RedisChannel.Literal($"{stem}:events");
+        EventsChannelName = $"{stem}:events";
+        EventsChannel = RedisChannel.Literal(EventsChannelName);
         CancelChannel = RedisChannel.Literal($"{stem}:cancel");
     }
 
@@ -31,6 +32,9 @@ internal readonly struct RedisGenerationKeys
 
     /// <summary>Gets the flag set by a cancel request, for a runner that subscribes after it.</summary>
     public RedisKey Cancel { get; }
+
+    /// <summary>Gets the name of <see cref="EventsChannel"/>, as the append script takes it.</summary>
+    public string EventsChannelName { get; }
 
     /// <summary>Gets the channel that announces each appended event (its JSON).</summary>
     public RedisChannel EventsChannel { get; }

@@ -86,29 +86,20 @@ internal sealed class DeltaAppender
 
     private void Wake() => Interlocked.Exchange(ref _sleeping, null)?.TrySetResult();
 
-    /// <summary>Waits until text is queued or the answer is complete; false when complete and nothing is left.</summary>
-    private async ValueTask<bool> WaitForTextAsync()
+    /// <summary>Returns a task that completes at the next text or completion.</summary>
+    /// <remarks>Not async, and awaited in the appender's own loop: an async helper allocated its state machine per sleep, so per token.</remarks>
+    private Task Sleep()
     {
-        while (_pending.IsEmpty)
+        var sleeping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _sleeping, sleeping);
+
+        // Text (or completion) that arrived before the signal was in place would otherwise wake nobody.
+        if (!_pending.IsEmpty || _completed)
         {
-            if (_completed)
-            {
-                return !_pending.IsEmpty;
-            }
-
-            var sleeping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Interlocked.Exchange(ref _sleeping, sleeping);
-
-            // Text (or completion) that arrived before the signal was in place would otherwise wake nobody.
-            if (!_pending.IsEmpty || _completed)
-            {
-                Wake();
-            }
-
-            await sleeping.Task.ConfigureAwait(false);
+            Wake();
         }
 
-        return true;
+        return sleeping.Task;
     }
 
     private async Task<bool> AppendAsync()
@@ -117,8 +108,19 @@ internal sealed class DeltaAppender
         try
         {
             // Never cancelled: text the provider sent before a cancel or a shutdown still goes to the log.
-            while (await WaitForTextAsync())
+            while (true)
             {
+                // Sleeps until text is queued or the answer is complete; ends when complete and nothing is left.
+                while (_pending.IsEmpty && !_completed)
+                {
+                    await Sleep().ConfigureAwait(false);
+                }
+
+                if (_pending.IsEmpty)
+                {
+                    break;
+                }
+
                 // Finished appends are collected without waiting; a full window waits for its oldest.
                 while (_inFlight.TryPeek(out var oldest) && (oldest.Append.IsCompleted || _inFlight.Count >= _window))
                 {
@@ -128,18 +130,23 @@ internal sealed class DeltaAppender
                     }
                 }
 
-                batch.Clear();
-                _pending.TryPeek(out var first);
+                _pending.TryDequeue(out var first);
                 var reasoning = first.IsReasoning;
+                var text = first.Text;
 
                 // Only pieces of the same kind merge; the next kind waits for the next event. One reader only, so a
-                // peeked piece is still there to dequeue.
-                while (_pending.TryPeek(out var next) && next.IsReasoning == reasoning && _pending.TryDequeue(out next))
+                // peeked piece is still there to dequeue. A piece that goes alone keeps its own string.
+                if (_pending.TryPeek(out var next) && next.IsReasoning == reasoning)
                 {
-                    batch.Append(next.Text);
+                    batch.Clear().Append(text);
+                    while (_pending.TryPeek(out next) && next.IsReasoning == reasoning && _pending.TryDequeue(out next))
+                    {
+                        batch.Append(next.Text);
+                    }
+
+                    text = batch.ToString();
                 }
 
-                var text = batch.ToString();
                 GenerationEvent appended = reasoning
                     ? new ReasoningEvent { GenerationId = _generationId, Seq = NextSeq, Text = text }
                     : new DeltaEvent { GenerationId = _generationId, Seq = NextSeq, Text = text };

@@ -57,8 +57,10 @@ public abstract record GenerationEvent
     public bool IsTerminal => this is DoneEvent or ErrorEvent;
 
     /// <summary>Returns the event's JSON as UTF-8, the same bytes for every caller (PROTOCOL.md, "Events").</summary>
-    public ReadOnlyMemory<byte> ToUtf8Json() =>
-        _utf8Json ??= JsonSerializer.SerializeToUtf8Bytes(this, CanvasJsonContext.Default.GenerationEvent);
+    public ReadOnlyMemory<byte> ToUtf8Json() => _utf8Json ??= Encode();
+
+    /// <summary>Encodes the event as <see cref="CanvasJsonContext"/> serializes it.</summary>
+    private protected virtual byte[] Encode() => JsonSerializer.SerializeToUtf8Bytes(this, CanvasJsonContext.Default.GenerationEvent);
 
     /// <summary>Reads an event from its JSON and keeps those bytes as its encoding.</summary>
     /// <param name="utf8Json">One event's JSON, as <see cref="ToUtf8Json"/> wrote it.</param>
@@ -99,6 +101,8 @@ public sealed record MetaEvent : GenerationEvent
 public sealed record DeltaEvent : GenerationEvent
 {
     public required string Text { get; init; }
+
+    private protected override byte[] Encode() => TextEventJson.Encode("delta"u8, GenerationId, Seq, Text);
 }
 
 /// <summary>
@@ -108,6 +112,8 @@ public sealed record DeltaEvent : GenerationEvent
 public sealed record ReasoningEvent : GenerationEvent
 {
     public required string Text { get; init; }
+
+    private protected override byte[] Encode() => TextEventJson.Encode("reasoning"u8, GenerationId, Seq, Text);
 }
 
 /// <summary>The generation ended; the concatenated deltas are the stored assistant message.</summary>

@@ -215,9 +215,11 @@ public sealed partial class GenerationRunner(
             {
                 finishReason = ProviderUpdates.FinishReasonOf(update.FinishReason) ?? finishReason;
                 usage = ProviderUpdates.UsageOf(update) ?? usage;
-                foreach (var content in update.Contents)
+                // Indexed: a foreach over the IList boxes an enumerator per update.
+                var contents = update.Contents;
+                for (var i = 0; i < contents.Count; i++)
                 {
-                    switch (content)
+                    switch (contents[i])
                     {
                         case TextContent { Text.Length: > 0 } text:
                             firstTokenMs ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -33,11 +33,13 @@ internal static class AgentChatClientsServiceCollectionExtensions
             var provider = catalog.Providers.Single(p => p.Name == agent.Provider);
             // The same pipeline for every provider. The first Use is outermost, so the GenAI span covers the
             // logging, and both see a stream that FinishRequired turned into an error; RetryAfter, innermost, sees the SDK's exception first.
+            // RawRepresentationRelease, inside the GenAI span's client, keeps the updates that client holds small.
             services.AddKeyedChatClient(agent.Id, sp => ProviderChatClientFactory.Create(
                     provider,
                     agent.Model,
                     sp.GetRequiredService<IHttpClientFactory>().CreateClient(ProviderChatClientFactory.HttpClientName(provider.Name))))
                 .UseOpenTelemetry()
+                .UseRawRepresentationRelease()
                 .UseLogging()
                 .UseFinishRequired()
                 .UseRetryAfter();

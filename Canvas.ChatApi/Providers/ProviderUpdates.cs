@@ -16,9 +16,10 @@ internal static class ProviderUpdates
 
     public static GenerationUsage? UsageOf(ChatResponseUpdate update)
     {
-        foreach (var content in update.Contents)
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
-            if (content is UsageContent { Details: var details })
+            if (contents[i] is UsageContent { Details: var details })
             {
                 return new GenerationUsage(details.InputTokenCount, details.OutputTokenCount);
             }
