@@ -9,8 +9,6 @@ namespace Canvas.Tests.Chaos;
 /// </summary>
 public sealed class DisruptionRunner(ChaosStack stack)
 {
-    private static readonly TimeSpan UpstreamCancelBound = TimeSpan.FromSeconds(10);
-
     /// <summary>Runs the disruption; never throws for what the system under test does.</summary>
     public async Task<DisruptionResult> RunAsync(Disruption disruption)
     {
@@ -356,8 +354,9 @@ public sealed class DisruptionRunner(ChaosStack stack)
             {
                 try
                 {
-                    // A stop that came after the provider had sent its last chunk has nothing left to abort.
-                    await Task.WhenAny(call.Aborted, call.Answered).WaitAsync(UpstreamCancelBound, cancellationToken);
+                    // A stop that came after the provider had sent its last chunk has nothing left to abort. How long
+                    // the abort takes is measured (stop → upstream cancelled); only one that never comes is judged.
+                    await Task.WhenAny(call.Aborted, call.Answered).WaitAsync(stack.Settings.HangBound, cancellationToken);
                     if (call.Aborted.IsCompleted)
                     {
                         StopToUpstreamCancelledMs = await UpstreamAbortedAt! - sentAt;
