@@ -155,8 +155,11 @@ public sealed class ChaosStack : IAsyncDisposable
                 return live[0];
             }
 
+            // The time really waited: on a loaded machine a 50 ms delay takes far longer, and a bound moved on by
+            // 50 ms a turn counted most of the wait for a replacement instance against the system.
+            var waiting = Stopwatch.GetTimestamp();
             await Task.Delay(50, cancellationToken);
-            deadline?.Postpone(TimeSpan.FromMilliseconds(50));
+            deadline?.Postpone(Stopwatch.GetElapsedTime(waiting));
         }
     }
 
