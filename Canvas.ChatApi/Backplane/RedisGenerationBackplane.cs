@@ -180,7 +180,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
                 var (outcome, _) = await AppendCoreAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false);
                 return outcome;
             }
-            catch (Exception exception) when (IsTransient(exception) && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (TransientRedis.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
             {
                 var now = Environment.TickCount64;
                 givingUpAt ??= now + ToMilliseconds(options.OwnerTimeout);
@@ -196,11 +196,6 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
             }
         }
     }
-
-    /// <summary>Whether a failed command may succeed when sent again: the connection, not the command, failed.</summary>
-    private static bool IsTransient(Exception exception) =>
-        exception is RedisConnectionException or RedisTimeoutException
-        || (exception is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal));
 
     /// <summary>Stops renewing this replica's lease: its generations are then declared lost by the other replicas.</summary>
     public void Dispose() => lease.Dispose();
@@ -524,7 +519,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     private partial void LogGenerationLost(string generationId, long seq, TimeSpan ownerTimeout);
 
     [LoggerMessage(Level = LogLevel.Debug,
-        Message = "Append of seq {Seq} of generation {GenerationId} failed on the connection ({ExceptionType}); sending it again")]
+        Message = "Append of seq {Seq} of generation {GenerationId} failed transiently ({ExceptionType}); sending it again")]
     private partial void LogAppendRetried(string generationId, long seq, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning,
