@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using Canvas.ChatApi.Agents;
 using Canvas.ChatApi.Auth;
+using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Generations;
 using Canvas.ChatApi.Streaming;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,7 +55,7 @@ public static class ChatApi
         }
 
         return new GenerationSseResult(
-            services.Backplane.ReadAsync(meta.GenerationId, afterSeq: -1, cancellationToken), scope, services.Limits);
+            services.Backplane.ReadThroughFaultsAsync(meta.GenerationId, afterSeq: -1, cancellationToken), scope, services.Limits);
     }
 
     public static async Task<Results<Ok<ChatRestResponse>, ProblemHttpResult>> StartRest(
@@ -73,7 +74,7 @@ public static class ChatApi
 
         var text = new StringBuilder();
         StringBuilder? reasoning = null;
-        await foreach (var generationEvent in services.Backplane.ReadAsync(meta.GenerationId, afterSeq: -1, cancellationToken))
+        await foreach (var generationEvent in services.Backplane.ReadThroughFaultsAsync(meta.GenerationId, afterSeq: -1, cancellationToken))
         {
             scope.OnDelivered(generationEvent);
             switch (generationEvent)

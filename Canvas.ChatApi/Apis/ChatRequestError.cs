@@ -18,9 +18,15 @@ public sealed record ChatRequestError(int Status, string Code, string Message)
     public static ChatRequestError NotFound(string what) =>
         new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"There is no {what} with that id.");
 
-    /// <summary>A start the server could not take now (too many at once, or its storage did not answer in time).</summary>
+    /// <summary>How long a client waits before asking again when the storage failed transiently.</summary>
+    public static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A request the server could not take now: a start when too many wait, or any request whose storage failed in a
+    /// way that passes (Redis restarting, a Cluster answering <c>CLUSTERDOWN</c>, a command timing out).
+    /// </summary>
     public static ChatRequestError Busy(TimeSpan retryAfter) =>
-        new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServerBusy, "The server is too busy to start this answer now; try again shortly.")
+        new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServerBusy, "The server cannot take this request now; try again shortly.")
         {
             RetryAfter = retryAfter,
         };
@@ -42,6 +48,8 @@ public sealed record ChatRequestError(int Status, string Code, string Message)
         var all = new Dictionary<string, object?> { ["code"] = Code };
         if (RetryAfter is { } wait)
         {
+            // As on a WebSocket: a refusal that says when to ask again is retryable.
+            all["retryable"] = true;
             all[RetryAfterMsExtension] = (long)Math.Ceiling(wait.TotalMilliseconds);
         }
 

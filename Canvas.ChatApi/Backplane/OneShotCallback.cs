@@ -11,6 +11,9 @@ internal sealed class OneShotCallback(Action callback)
     /// <summary>Runs the callback unless it already ran or was revoked.</summary>
     public void Invoke() => Interlocked.Exchange(ref pending, null)?.Invoke();
 
+    /// <summary>Gets whether the callback ran or was revoked: nothing it waits for matters any more.</summary>
+    public bool IsSettled => Volatile.Read(ref pending) is null;
+
     /// <summary>Makes sure the callback never runs from now on.</summary>
     public void Revoke() => Volatile.Write(ref pending, null);
 }

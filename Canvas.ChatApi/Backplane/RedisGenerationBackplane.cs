@@ -33,6 +33,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     private const string EventField = "e";
     private static readonly TimeSpan FirstAppendRetryPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxAppendRetryPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CancelRetryPause = TimeSpan.FromMilliseconds(500);
 
     private readonly IConnectionMultiplexer connection;
     private readonly BackplaneOptions options;
@@ -185,7 +186,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
                 var (outcome, _) = await AppendCoreAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false);
                 return outcome;
             }
-            catch (Exception exception) when (IsTransient(exception) && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (TransientRedis.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
             {
                 var now = Environment.TickCount64;
                 givingUpAt ??= now + ToMilliseconds(options.OwnerTimeout);
@@ -201,11 +202,6 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
             }
         }
     }
-
-    /// <summary>Whether a failed command may succeed when sent again: the connection, not the command, failed.</summary>
-    private static bool IsTransient(Exception exception) =>
-        exception is RedisConnectionException or RedisTimeoutException
-        || (exception is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal));
 
     /// <summary>Stops renewing this replica's lease: its generations are then declared lost by the other replicas.</summary>
     public void Dispose() => lease.Dispose();
@@ -346,10 +342,19 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         IAsyncDisposable subscription;
         if (localFeeds.ContainsKey(generationId))
         {
-            // Not bounded by the token, like the subscription below: it is shared and stays for the process.
-            await EnsureReplicaCancelsAsync().ConfigureAwait(false);
+            // A runner never fails for Redis not taking its subscription now (a node restarting): the replica's one
+            // subscription keeps trying in the background and, once it holds, reads the flags of the cancels sent
+            // meanwhile. It is waited for up to the owner timeout, not the token: it is shared and stays for the process.
             localCancels[generationId] = callback;
             subscription = new LocalCancelSubscription(localCancels, generationId, callback);
+            try
+            {
+                await EnsureReplicaCancelsAsync().WaitAsync(options.OwnerTimeout, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                LogReplicaCancelsPending(generationId);
+            }
         }
         else
         {
@@ -366,6 +371,11 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
                 callback.Invoke();
             }
         }
+        catch (Exception exception) when (TransientRedis.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            // The flag is read again in the background until Redis answers: a cancel sent before is not missed.
+            _ = CheckCancelFlagAsync(generationId, callback);
+        }
         catch (Exception)
         {
             await subscription.DisposeAsync().ConfigureAwait(false);
@@ -373,6 +383,27 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         }
 
         return subscription;
+    }
+
+    /// <summary>Runs the callback if the generation's cancel flag is set, asking again while Redis fails transiently.</summary>
+    private async Task CheckCancelFlagAsync(string generationId, OneShotCallback callback)
+    {
+        while (!callback.IsSettled)
+        {
+            try
+            {
+                if (await Database.KeyExistsAsync(KeysOf(generationId).Cancel).ConfigureAwait(false))
+                {
+                    callback.Invoke();
+                }
+
+                return;
+            }
+            catch (Exception exception) when (TransientRedis.IsTransient(exception))
+            {
+                await Task.Delay(CancelRetryPause).ConfigureAwait(false);
+            }
+        }
     }
 
     private RedisGenerationKeys KeysOf(string generationId)
@@ -398,16 +429,39 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         }
     }
 
+    /// <summary>
+    /// Subscribes this replica's cancel channel, trying again while Redis fails transiently; a subscription that held
+    /// only after a retry reads the flags of the generations running meanwhile, whose cancel messages it missed.
+    /// </summary>
     private async Task SubscribeReplicaCancelsAsync()
     {
-        var requests = await Subscriber.SubscribeAsync(ReplicaCancelChannel(replica.Id)).ConfigureAwait(false);
-        requests.OnMessage(message =>
+        var retried = false;
+        while (true)
         {
-            if (localCancels.TryGetValue(message.Message.ToString(), out var callback))
+            try
             {
-                callback.Invoke();
+                var requests = await Subscriber.SubscribeAsync(ReplicaCancelChannel(replica.Id)).ConfigureAwait(false);
+                requests.OnMessage(message =>
+                {
+                    if (localCancels.TryGetValue(message.Message.ToString(), out var callback))
+                    {
+                        callback.Invoke();
+                    }
+                });
+                break;
             }
-        });
+            catch (Exception exception) when (TransientRedis.IsTransient(exception))
+            {
+                LogReplicaCancelsRetried(exception.GetType().Name);
+                retried = true;
+                await Task.Delay(CancelRetryPause).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var (generationId, callback) in retried ? localCancels.ToArray() : [])
+        {
+            _ = CheckCancelFlagAsync(generationId, callback);
+        }
     }
 
     private void AbandonFeed(string generationId)
@@ -530,12 +584,20 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     private partial void LogGenerationLost(string generationId, long seq, TimeSpan ownerTimeout);
 
     [LoggerMessage(Level = LogLevel.Debug,
-        Message = "Append of seq {Seq} of generation {GenerationId} failed on the connection ({ExceptionType}); sending it again")]
+        Message = "Append of seq {Seq} of generation {GenerationId} failed transiently ({ExceptionType}); sending it again")]
     private partial void LogAppendRetried(string generationId, long seq, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Append of seq {Seq} of generation {GenerationId} still failed {OwnerTimeout} after its first failure; giving up")]
     private partial void LogAppendGaveUp(string generationId, long seq, TimeSpan ownerTimeout);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Subscribing this replica's cancel channel failed ({ExceptionType}); trying again")]
+    private partial void LogReplicaCancelsRetried(string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Generation {GenerationId} runs before its replica's cancel subscription holds; a cancel sent meanwhile is read from its flag once it does")]
+    private partial void LogReplicaCancelsPending(string generationId);
 
     [LoggerMessage(Level = LogLevel.Debug,
         Message = "Reader of generation {GenerationId} got seq {AnnouncedSeq} after {LastSeq}; re-reading the log to fill the gap")]

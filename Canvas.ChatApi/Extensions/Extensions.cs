@@ -20,6 +20,7 @@ public static class Extensions
             RetryAfterProblemHeader.Add(context);
         });
         services.AddExceptionHandler<BadRequestProblemHandler>();
+        services.AddExceptionHandler<StorageBusyProblemHandler>();
         // Binding failures become exceptions so BadRequestProblemHandler can say what was wrong.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CanvasJsonContext.Default));

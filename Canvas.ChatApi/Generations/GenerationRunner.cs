@@ -6,7 +6,6 @@ using Canvas.ChatApi.Conversations;
 using Canvas.ChatApi.Providers;
 using Canvas.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
-using StackExchange.Redis;
 
 namespace Canvas.ChatApi.Generations;
 
@@ -82,7 +81,7 @@ public sealed partial class GenerationRunner(
             {
                 return await StartTakenAsync(command, cancellationToken);
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            catch (Exception exception) when (TransientRedis.IsTransient(exception))
             {
                 LogStartStorageFailed(exception, command.Tier);
                 return StartOutcome.Busy(BusyRetryAfter);
@@ -310,7 +309,7 @@ public sealed partial class GenerationRunner(
                 await conversations.AppendAsync(userId, conversationId, answer, CancellationToken.None);
                 return;
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException && time.GetTimestamp() < deadline)
+            catch (Exception exception) when (TransientRedis.IsTransient(exception) && time.GetTimestamp() < deadline)
             {
                 LogStoreRetried(exception, answer.GenerationId!);
                 await Task.Delay(EndRetryDelay, time, stopping);

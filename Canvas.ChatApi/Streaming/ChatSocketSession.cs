@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Canvas.ChatApi.Agents;
 using Canvas.ChatApi.Apis;
+using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Generations;
 using Canvas.ChatApi.Telemetry;
 
@@ -146,21 +147,30 @@ internal sealed partial class ChatSocketSession
             return;
         }
 
-        switch (request?.Type)
+        try
         {
-            case "start":
-                await StartAsync(request);
-                break;
-            case "resume":
-                await ResumeAsync(request);
-                break;
-            case "cancel":
-                await CancelAsync(request);
-                break;
-            default:
-                await RefuseAsync(request?.RequestId, request?.GenerationId, ErrorCodes.BadRequest,
-                    $"Unknown message type '{request?.Type}'; expected start, resume or cancel.");
-                break;
+            switch (request?.Type)
+            {
+                case "start":
+                    await StartAsync(request);
+                    break;
+                case "resume":
+                    await ResumeAsync(request);
+                    break;
+                case "cancel":
+                    await CancelAsync(request);
+                    break;
+                default:
+                    await RefuseAsync(request?.RequestId, request?.GenerationId, ErrorCodes.BadRequest,
+                        $"Unknown message type '{request?.Type}'; expected start, resume or cancel.");
+                    break;
+            }
+        }
+        catch (Exception exception) when (TransientRedis.IsTransient(exception))
+        {
+            // As over HTTP: the request is refused busy and retryable, and the socket stays open for the retry.
+            var busy = ChatRequestError.Busy(ChatRequestError.StorageRetryAfter);
+            await RefuseAsync(request?.RequestId, request?.GenerationId, busy.Code, busy.Message, busy.RetryAfter);
         }
     }
 

@@ -37,6 +37,9 @@ public sealed record ChaosReport(ChaosSettings Settings, TimeSpan Elapsed, IRead
     /// <summary>Gets the typed errors the run's own faults explain (a killed runner, a Redis restart or pause).</summary>
     public int ExpectedTypedErrors => Results.Count(result => result.Outcome == ChaosOutcome.TypedError && result.ExpectedError);
 
+    /// <summary>Gets the expected typed errors with no killed runner: a Redis fault (or its settling) is their only explanation.</summary>
+    public int TypedErrorsOfRedisFaultsOnly => Results.Count(result => result.Outcome == ChaosOutcome.TypedError && result.ExpectedError && !result.RunnerKilled);
+
     /// <summary>Gets the typed errors nothing the run did explains.</summary>
     public int UnexpectedTypedErrors => TypedErrors - ExpectedTypedErrors;
 
@@ -91,7 +94,7 @@ public sealed record ChaosReport(ChaosSettings Settings, TimeSpan Elapsed, IRead
         redis = Settings.Cluster ? "cluster (3 masters)" : "single",
         paceMs = Settings.Pace.TotalMilliseconds,
         elapsedSeconds = Math.Round(Elapsed.TotalSeconds, 1),
-        counts = new { ExactlyOnce, WithLoss, WithDuplicates, TypedErrors, ExpectedTypedErrors, UnexpectedTypedErrors, Hung, OrphanedUpstreamCalls, SnapshotsStillRunning, FaultsLanded },
+        counts = new { ExactlyOnce, WithLoss, WithDuplicates, TypedErrors, ExpectedTypedErrors, TypedErrorsOfRedisFaultsOnly, UnexpectedTypedErrors, Hung, OrphanedUpstreamCalls, SnapshotsStillRunning, FaultsLanded },
         latenciesMs = new { ReconnectSameInstance, ReconnectOtherInstance, ReconnectSameInstanceAnyCause, ReconnectOtherInstanceAnyCause, StopToUpstreamCancelled, KilledRunnerToGenerationLost },
         byKind = ByKind,
         unacceptable = Unacceptable,
@@ -103,7 +106,7 @@ public sealed record ChaosReport(ChaosSettings Settings, TimeSpan Elapsed, IRead
     {
         var text = new StringBuilder()
             .AppendLine($"chaos run: seed {Settings.Seed}, {Results.Count} disruptions, {Settings.Instances} instances, {(Settings.Cluster ? "Redis Cluster" : "single Redis")}, {Elapsed.TotalSeconds:0} s")
-            .AppendLine($"  exactly once {ExactlyOnce} · with loss {WithLoss} · with duplicates {WithDuplicates} · typed error {TypedErrors} (expected {ExpectedTypedErrors}) · hung {Hung}")
+            .AppendLine($"  exactly once {ExactlyOnce} · with loss {WithLoss} · with duplicates {WithDuplicates} · typed error {TypedErrors} (expected {ExpectedTypedErrors}, of them {TypedErrorsOfRedisFaultsOnly} with no killed runner) · hung {Hung}")
             .AppendLine($"  faults landed mid-answer {FaultsLanded} · orphaned upstream calls {OrphanedUpstreamCalls} · snapshots still running {SnapshotsStillRunning}")
             .AppendLine($"  reconnect → first replayed event after a client cut, same instance:  {ReconnectSameInstance}")
             .AppendLine($"  reconnect → first replayed event after a client cut, other instance: {ReconnectOtherInstance}")

@@ -155,8 +155,11 @@ public sealed class ChaosStack : IAsyncDisposable
                 return live[0];
             }
 
+            // The time really waited: on a loaded machine a 50 ms delay takes far longer, and a bound moved on by
+            // 50 ms a turn counted most of the wait for a replacement instance against the system.
+            var waiting = Stopwatch.GetTimestamp();
             await Task.Delay(50, cancellationToken);
-            deadline?.Postpone(TimeSpan.FromMilliseconds(50));
+            deadline?.Postpone(Stopwatch.GetElapsedTime(waiting));
         }
     }
 
@@ -177,6 +180,7 @@ public sealed class ChaosStack : IAsyncDisposable
     {
         var slot = _slots.Single(candidate => candidate.Current == instance);
         _killedAt[instance] = Now;
+        _log($"{DateTime.UtcNow:HH:mm:ss.fff} t={Now} kill {instance.Name}");
         await instance.KillAsync();
         _retired.Add(instance);
         slot.Replacing = StartInstanceAsync(slot);
@@ -210,7 +214,9 @@ public sealed class ChaosStack : IAsyncDisposable
         {
             if (_cluster is not null)
             {
-                await _cluster.Nodes[random.Next(_cluster.Nodes.Count)].RestartAsync(downtime);
+                var restarted = _cluster.Nodes[random.Next(_cluster.Nodes.Count)];
+                _log($"{DateTime.UtcNow:HH:mm:ss.fff} t={from} redis restart {restarted.Endpoint} for {downtime.TotalMilliseconds:0} ms");
+                await restarted.RestartAsync(downtime);
                 await _cluster.WaitUntilFormedAsync();
             }
             else
@@ -230,6 +236,7 @@ public sealed class ChaosStack : IAsyncDisposable
     {
         var node = _cluster is not null ? _cluster.Nodes[random.Next(_cluster.Nodes.Count)] : _redis!;
         var from = Now;
+        _log($"{DateTime.UtcNow:HH:mm:ss.fff} t={from} redis {(debugSleep ? "DEBUG SLEEP" : "CLIENT PAUSE")} {node.Endpoint} for {duration.TotalMilliseconds:0} ms");
         Interlocked.Exchange(ref _redisFaultSince, from);
         try
         {
@@ -269,6 +276,15 @@ public sealed class ChaosStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Environment.GetEnvironmentVariable("CANVAS_CHAOS_LOGS") is { Length: > 0 } logs)
+        {
+            Directory.CreateDirectory(logs);
+            foreach (var instance in _slots.Select(slot => slot.Current).OfType<ChatApiProcess>().Concat(_retired))
+            {
+                await File.WriteAllTextAsync(Path.Combine(logs, $"{instance.Name}.log"), instance.Output);
+            }
+        }
+
         foreach (var slot in _slots)
         {
             await slot.Replacing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -304,7 +320,7 @@ public sealed class ChaosStack : IAsyncDisposable
         var starting = Now;
         slot.Current = await ChatApiProcess.StartAsync(name,
             ChatApiProcessSettings.For(RedisConnectionString, Ollama, OpenAI, Anthropic, _settings.HeartbeatInterval, _settings.OwnerTimeout));
-        _log($"{name} up on {slot.Current.Address} after {Now - starting} ms");
+        _log($"{DateTime.UtcNow:HH:mm:ss.fff} t={Now} {name} up on {slot.Current.Address} after {Now - starting} ms");
     }
 
     private sealed class InstanceSlot(int index)

@@ -34,6 +34,9 @@ public sealed record DisruptionResult(int Number, DisruptionKind Kind, string Ag
     /// </summary>
     public bool ExpectedError { get; init; }
 
+    /// <summary>Gets whether an instance that ran the answer was killed; an expected error without it is the Redis fault's.</summary>
+    public bool RunnerKilled { get; init; }
+
     /// <summary>Gets whether the answer was stopped (finish reason <c>cancelled</c>).</summary>
     public bool Cancelled { get; init; }
 

@@ -105,6 +105,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
         {
             ErrorCode = transcript.ErrorCode,
             ExpectedError = outcome == ChaosOutcome.TypedError && expected,
+            RunnerKilled = runnerKilled,
             Cancelled = transcript.FinishReason == FinishReasons.Cancelled,
             FaultLanded = play.FaultLanded,
             Reconnects = play.Client.Reconnects,

@@ -23,6 +23,8 @@ public static class ChatApiProcessSettings
         ["Canvas:Backplane:OwnerTimeout"] = ownerTimeout.ToString("c"),
         ["Canvas:Limits:StartsPerMinute"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
-        ["Logging:LogLevel:Canvas"] = "Warning",
+        // CANVAS_CHAOS_VERBOSE: a hunting run also gets each start and end and the multiplexer's connection events.
+        ["Logging:LogLevel:Canvas"] = Environment.GetEnvironmentVariable("CANVAS_CHAOS_VERBOSE") is { Length: > 0 } ? "Information" : "Warning",
+        ["Logging:LogLevel:StackExchange.Redis"] = Environment.GetEnvironmentVariable("CANVAS_CHAOS_VERBOSE") is { Length: > 0 } ? "Information" : "Warning",
     };
 }

@@ -193,7 +193,8 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
         var plain = ColorCodes().Replace(line, "");
         lock (_output)
         {
-            _output.AppendLine(plain);
+            // When the line arrived: a chaos run's instance logs are read against its fault log.
+            _output.Append(DateTime.UtcNow.ToString("HH:mm:ss.fff")).Append(' ').AppendLine(plain);
         }
 
         if (ListeningOn().Match(plain) is { Success: true } listening)

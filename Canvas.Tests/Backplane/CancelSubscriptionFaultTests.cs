@@ -1,0 +1,84 @@
+using Canvas.ChatApi.Backplane;
+using Canvas.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+using static Canvas.Tests.Backplane.BackplaneTestEvents;
+
+namespace Canvas.Tests.Backplane;
+
+/// <summary>
+/// A runner subscribes to its cancel while Redis is away (a node restarting as the answer starts): the subscription
+/// is not a reason to end the answer, and a stop sent once Redis is back still reaches the runner. Seen in the
+/// Cluster chaos run: three answers ended with <c>generation_lost</c> because the replica's SUBSCRIBE or the cancel
+/// flag's EXISTS failed on a restarting node. The waits only guard against a hang.
+/// </summary>
+public sealed class CancelSubscriptionFaultTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private readonly List<ConnectionMultiplexer> _connections = [];
+    private readonly BackplaneOptions _options = new()
+    {
+        OwnerTimeout = TimeSpan.FromSeconds(2),
+        HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+        KeyPrefix = $"test-{Guid.NewGuid():N}",
+    };
+
+    private RedisServerProcess _redis = null!;
+
+    public async Task InitializeAsync() => _redis = await RedisServerProcess.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var connection in _connections)
+        {
+            await connection.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SubscribeCancelAsync_WhileRedisIsAway_Returns_AndACancelSentOnceItIsBackIsHeard()
+    {
+        // Arrange: a command gives up after a second without a connection.
+        var replica = new ReplicaIdentity();
+        using var owner = await CreateBackplaneAsync(replica);
+        using var peer = await CreateBackplaneAsync(new ReplicaIdentity());
+        var generationId = await CreateOwnedGenerationAsync(owner, replica);
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Act: the subscription is asked for while Redis is down; it fails the runner if it throws.
+        await _redis.StopAsync();
+        await using var subscription = await owner.SubscribeCancelAsync(generationId, () => heard.TrySetResult(), CancellationToken.None).WaitAsync(Bound);
+        await _redis.StartAgainAsync();
+        await CancelOnceRedisAnswersAsync(peer, generationId);
+
+        // Assert
+        await heard.Task.WaitAsync(Bound);
+    }
+
+    private static async Task CancelOnceRedisAnswersAsync(IGenerationBackplane backplane, string generationId)
+    {
+        using var bound = new CancellationTokenSource(Bound);
+        while (true)
+        {
+            try
+            {
+                await backplane.RequestCancelAsync(generationId, bound.Token);
+                return;
+            }
+            catch (Exception exception) when (TransientRedis.IsTransient(exception))
+            {
+                await Task.Delay(100, bound.Token);
+            }
+        }
+    }
+
+    private async Task<RedisGenerationBackplane> CreateBackplaneAsync(ReplicaIdentity replica)
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync($"{_redis.Endpoint},abortConnect=false,syncTimeout=1000,asyncTimeout=1000").WaitAsync(Bound);
+        _connections.Add(connection);
+        return new RedisGenerationBackplane(
+            connection, Microsoft.Extensions.Options.Options.Create(_options), replica, NullLogger<RedisGenerationBackplane>.Instance);
+    }
+}
