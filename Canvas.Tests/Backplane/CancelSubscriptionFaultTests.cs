@@ -1,7 +1,5 @@
 using Canvas.ChatApi.Backplane;
 using Canvas.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
-using StackExchange.Redis;
 using static Canvas.Tests.Backplane.BackplaneTestEvents;
 
 namespace Canvas.Tests.Backplane;
@@ -12,45 +10,24 @@ namespace Canvas.Tests.Backplane;
 /// Cluster chaos run: three answers ended with <c>generation_lost</c> because the replica's SUBSCRIBE or the cancel
 /// flag's EXISTS failed on a restarting node. The waits only guard against a hang.
 /// </summary>
-public sealed class CancelSubscriptionFaultTests : IAsyncLifetime
+public sealed class CancelSubscriptionFaultTests : RestartableRedisBackplaneTest
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-    private readonly List<ConnectionMultiplexer> _connections = [];
-    private readonly BackplaneOptions _options = new()
-    {
-        OwnerTimeout = TimeSpan.FromSeconds(2),
-        HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-        KeyPrefix = $"test-{Guid.NewGuid():N}",
-    };
-
-    private RedisServerProcess _redis = null!;
-
-    public async Task InitializeAsync() => _redis = await RedisServerProcess.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var connection in _connections)
-        {
-            await connection.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-    }
+    public CancelSubscriptionFaultTests() => Options.OwnerTimeout = TimeSpan.FromSeconds(2);
 
     [Fact]
     public async Task SubscribeCancelAsync_WhileRedisIsAway_Returns_AndACancelSentOnceItIsBackIsHeard()
     {
         // Arrange: a command gives up after a second without a connection.
         var replica = new ReplicaIdentity();
-        using var owner = await CreateBackplaneAsync(replica);
-        using var peer = await CreateBackplaneAsync(new ReplicaIdentity());
+        using var owner = await CreateBackplaneAsync(replica, "syncTimeout=1000,asyncTimeout=1000");
+        using var peer = await CreateBackplaneAsync(new ReplicaIdentity(), "syncTimeout=1000,asyncTimeout=1000");
         var generationId = await CreateOwnedGenerationAsync(owner, replica);
         var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // Act: the subscription is asked for while Redis is down; it fails the runner if it throws.
-        await _redis.StopAsync();
+        await Redis.StopAsync();
         await using var subscription = await owner.SubscribeCancelAsync(generationId, () => heard.TrySetResult(), CancellationToken.None).WaitAsync(Bound);
-        await _redis.StartAgainAsync();
+        await Redis.StartAgainAsync();
         await CancelOnceRedisAnswersAsync(peer, generationId);
 
         // Assert
@@ -72,13 +49,5 @@ public sealed class CancelSubscriptionFaultTests : IAsyncLifetime
                 await Task.Delay(100, bound.Token);
             }
         }
-    }
-
-    private async Task<RedisGenerationBackplane> CreateBackplaneAsync(ReplicaIdentity replica)
-    {
-        var connection = await ConnectionMultiplexer.ConnectAsync($"{_redis.Endpoint},abortConnect=false,syncTimeout=1000,asyncTimeout=1000").WaitAsync(Bound);
-        _connections.Add(connection);
-        return new RedisGenerationBackplane(
-            connection, Microsoft.Extensions.Options.Options.Create(_options), replica, NullLogger<RedisGenerationBackplane>.Instance);
     }
 }

@@ -1,7 +1,6 @@
 using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Generations;
 using Canvas.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using static Canvas.Tests.Backplane.BackplaneTestEvents;
 
@@ -12,32 +11,8 @@ namespace Canvas.Tests.Backplane;
 /// for readers on the runner's replica and on another; the same event sent again is taken once; and a Redis
 /// restart mid-answer delays the answer instead of ending it. The waits only guard against a hang.
 /// </summary>
-public sealed class PipelinedAppendTests : IAsyncLifetime
+public sealed class PipelinedAppendTests : RestartableRedisBackplaneTest
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-    private readonly List<ConnectionMultiplexer> _connections = [];
-    private readonly BackplaneOptions _options = new()
-    {
-        OwnerTimeout = TimeSpan.FromSeconds(20),
-        HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-        Retention = TimeSpan.FromMinutes(5),
-        KeyPrefix = $"test-{Guid.NewGuid():N}",
-    };
-
-    private RedisServerProcess _redis = null!;
-
-    public async Task InitializeAsync() => _redis = await RedisServerProcess.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var connection in _connections)
-        {
-            await connection.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task ManyPiecesThroughTheAppender_ReachReadersOnBothReplicasInSeqOrderExactlyOnce()
     {
@@ -104,11 +79,11 @@ public sealed class PipelinedAppendTests : IAsyncLifetime
         await WaitUntilStoredAsync(owner, generationId, seq: 1);
 
         // Act: pieces arrive while Redis is down, longer than a command waits, so their first attempts fail.
-        await _redis.StopAsync();
+        await Redis.StopAsync();
         appender.Add("while ");
         appender.Add("down ");
         await Task.Delay(TimeSpan.FromSeconds(2.5));
-        await _redis.StartAgainAsync();
+        await Redis.StartAgainAsync();
         appender.Add("after");
         var complete = await appender.CompleteAsync().WaitAsync(Bound);
         Assert.True(await owner.AppendAsync(Done(generationId, appender.NextSeq), CancellationToken.None).WaitAsync(Bound));
@@ -124,14 +99,14 @@ public sealed class PipelinedAppendTests : IAsyncLifetime
     public async Task RedisDownPastTheOwnerTimeout_TheAppendGivesUp_AndTheLocalReaderIsNotLeftWaiting()
     {
         // Arrange: commands give up after a second, the owner timeout after two.
-        _options.OwnerTimeout = TimeSpan.FromSeconds(2);
+        Options.OwnerTimeout = TimeSpan.FromSeconds(2);
         var replica = new ReplicaIdentity();
         using var owner = await CreateBackplaneAsync(replica, "syncTimeout=1000,asyncTimeout=1000");
         var generationId = await CreateOwnedGenerationAsync(owner, replica);
         var local = Task.Run(() => ReadToEndAsync(owner, generationId));
 
         // Act
-        await _redis.StopAsync();
+        await Redis.StopAsync();
         var append = await Record.ExceptionAsync(() => owner.AppendAsync(
             new DeltaEvent { GenerationId = generationId, Seq = 1, Text = "lost" }, CancellationToken.None).WaitAsync(Bound));
         var reading = await Record.ExceptionAsync(() => local.WaitAsync(Bound));
@@ -147,14 +122,6 @@ public sealed class PipelinedAppendTests : IAsyncLifetime
         Assert.IsType<MetaEvent>(events[0]);
         Assert.IsType<DoneEvent>(events[^1]);
         Assert.Equal(answer, string.Concat(events.OfType<DeltaEvent>().Select(d => d.Text)));
-    }
-
-    private async Task<RedisGenerationBackplane> CreateBackplaneAsync(ReplicaIdentity replica, string settings = "")
-    {
-        var connection = await ConnectionMultiplexer.ConnectAsync($"{_redis.Endpoint},abortConnect=false,{settings}").WaitAsync(Bound);
-        _connections.Add(connection);
-        return new RedisGenerationBackplane(
-            connection, Microsoft.Extensions.Options.Options.Create(_options), replica, NullLogger<RedisGenerationBackplane>.Instance);
     }
 
     private static async Task WaitUntilStoredAsync(IGenerationBackplane backplane, string generationId, long seq)

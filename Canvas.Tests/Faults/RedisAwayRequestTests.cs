@@ -7,11 +7,11 @@ using Canvas.Tests.Infrastructure;
 namespace Canvas.Tests.Faults;
 
 /// <summary>
-/// Requests about a generation while its Redis is stopped (as during a restart, or a Cluster answering
-/// <c>CLUSTERDOWN</c>): a snapshot, a resume, a cancel and a start on every tier are refused as a start that cannot be
-/// taken is, 503 <c>server_busy</c>, retryable, with <c>Retry-After</c>, never a 500; a WebSocket gets the same as an
-/// <c>error</c> and stays open; asked again once Redis is back, each finds the generation as it was. The waits only
-/// guard against a hang.
+/// Requests while their Redis is away: stopped (as during a restart, or a Cluster answering <c>CLUSTERDOWN</c>) or
+/// answering nobody in time (stalled, as under a load that starves the instance). A snapshot, a resume, a cancel and
+/// a start on every tier are refused as a start that cannot be taken is, 503 <c>server_busy</c>, retryable, with
+/// <c>Retry-After</c>, never a 500; a WebSocket gets the same as an <c>error</c> and stays open; asked again once Redis
+/// is back, each finds the generation as it was. The waits only guard against a hang.
 /// </summary>
 public sealed class RedisAwayRequestTests : IAsyncLifetime
 {
@@ -24,7 +24,8 @@ public sealed class RedisAwayRequestTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServerProcess.StartAsync();
-        // A command gives up after two seconds without a connection, so each request below fails quickly.
+        // A command gives up after two seconds, so each request below fails quickly, far inside a pause however slow
+        // the machine is.
         _environment = await ChatEnvironment.StartAsync($"{_redis.Endpoint},syncTimeout=2000,asyncTimeout=2000");
         _instance = _environment.StartInstance();
     }
@@ -85,6 +86,24 @@ public sealed class RedisAwayRequestTests : IAsyncLifetime
         Assert.Equal("done", snapshot.Status);
         Assert.Equal(ChatDriver.TextOf(answer), snapshot.Text);
         Assert.Equal(answer.Skip(1), resumed);
+    }
+
+    [Fact]
+    public async Task StartWhileRedisAnswersNobody_Is503ServerBusyWithRetryAfter()
+    {
+        // Arrange: Redis answers no client for far longer than a command waits.
+        using var client = _instance.ClientFor("alice");
+        client.Timeout = TimeSpan.FromSeconds(60);
+        await _redis.PauseClientsAsync(TimeSpan.FromSeconds(40));
+
+        // Act
+        var (request, status, retryAfter, problem) = await RefusalOfAsync(
+            client, new(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(new { agentId = "gpt", message = "Count from 1 to 5" }) });
+
+        // Assert
+        Assert.True(status == HttpStatusCode.ServiceUnavailable, $"{request}: {(int)status} {problem}");
+        Assert.NotNull(retryAfter);
+        Assert.Equal(ErrorCodes.ServerBusy, problem?["code"]?.GetValue<string>());
     }
 
     private static async Task<(string Request, HttpStatusCode Status, System.Net.Http.Headers.RetryConditionHeaderValue? RetryAfter, JsonObject? Problem)> RefusalOfAsync(
