@@ -18,7 +18,7 @@ internal static partial class ProviderFailure
 
     public static ErrorEvent ToErrorEvent(Exception exception, string provider, string generationId, long seq)
     {
-        var (code, message, retryable, retryAfter) = Classify(exception, provider);
+        var (code, message, retryable, retryAfter) = ClassifyOrNot(exception, provider);
         return new ErrorEvent
         {
             GenerationId = generationId,
@@ -28,6 +28,20 @@ internal static partial class ProviderFailure
             Retryable = retryable,
             RetryAfterMs = retryAfter is { } wait ? (long)wait.TotalMilliseconds : null,
         };
+    }
+
+    // A failure that cannot be classified is still the provider's, and the answer must end with a typed error, not be
+    // lost: a process out of file descriptors cannot load an SDK's exception type the first time it is needed.
+    private static (string Code, string Message, bool Retryable, TimeSpan? RetryAfter) ClassifyOrNot(Exception exception, string provider)
+    {
+        try
+        {
+            return Classify(exception, provider);
+        }
+        catch (Exception classification) when (classification is not OutOfMemoryException)
+        {
+            return (ErrorCodes.UpstreamError, $"{provider} failed ({exception.GetType().Name}); the failure could not be read ({classification.GetType().Name}).", true, null);
+        }
     }
 
     private static (string Code, string Message, bool Retryable, TimeSpan? RetryAfter) Classify(Exception exception, string provider)
