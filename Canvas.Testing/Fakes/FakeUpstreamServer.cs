@@ -129,6 +129,8 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
         var script = _responses.TryDequeue(out var queued) ? queued : FakeResponse.Default;
         var reply = Resolve(script, request);
 
+        // The registration marks an abort at once; the marks below are for when the handler sees the abort before the
+        // registration's turn comes (callbacks run one after another, and its disposal then unregisters it).
         var abortRegistration = context.RequestAborted.Register(request.MarkAborted);
         try
         {
@@ -137,10 +139,15 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
             {
                 request.MarkAnswered();
             }
+            else if (script.Fault?.Kind is not StreamFaultKind.Cut)
+            {
+                request.MarkAborted();
+            }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; there is nobody left to answer.
+            request.MarkAborted();
         }
         finally
         {
