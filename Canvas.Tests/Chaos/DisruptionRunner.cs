@@ -373,7 +373,9 @@ public sealed class DisruptionRunner(ChaosStack stack)
                 && await Client.SnapshotAsync(await PickAsync(cancellationToken), cancellationToken) is { } snapshot
                 && snapshot.Text != Client.Transcript.Text)
             {
-                StoredTextDiffers = $"the client has {Client.Transcript.Text.Length} chars, the generation {snapshot.Text.Length}";
+                StoredTextDiffers = $"the client has {Client.Transcript.Text.Length} chars to seq {Client.Transcript.LastSeq}, the generation "
+                    + $"{snapshot.Text.Length} to seq {snapshot.LastSeq} ({snapshot.Status}); "
+                    + string.Join(" | ", Client.Trail.Concat(stack.LogLinesAbout(Client.Transcript.GenerationId).Take(10)));
             }
         }
 
