@@ -5,8 +5,9 @@ using System.Text;
 namespace Canvas.ChatApi.Conversations;
 
 /// <summary>
-/// A position in a user's conversation list, which is ordered by last update (to the millisecond), then by id, both
-/// descending. Clients see it only as an opaque token.
+/// A position in a user's conversation list, which is ordered by last touch (to the millisecond), then by id, both
+/// descending; the stores stamp every touch later than the user's earlier ones, so the id only orders what replicas
+/// touched at once. Clients see it only as an opaque token.
 /// </summary>
 /// <param name="UpdatedMs">The position's last update, in Unix milliseconds.</param>
 /// <param name="Id">The id of the conversation at the position.</param>

@@ -33,8 +33,7 @@ public sealed class InMemoryConversationStore : IConversationStore
         ArgumentNullException.ThrowIfNull(title);
         var now = _timeProvider.GetUtcNow();
         var conversation = new Conversation(Ids.NewConversationId(), agentId, title, now, now, []);
-        ShelfOf(userId).Add(conversation, now - _options.Retention, _options.MaxPerUser);
-        return Task.FromResult(conversation);
+        return Task.FromResult(ShelfOf(userId).Add(conversation, now - _options.Retention, _options.MaxPerUser));
     }
 
     /// <inheritdoc/>
@@ -74,8 +73,8 @@ public sealed class InMemoryConversationStore : IConversationStore
         ArgumentNullException.ThrowIfNull(message);
         var now = _timeProvider.GetUtcNow();
         var withId = message with { Id = message.Id ?? Ids.NewMessageId() };
-        var appended = FindShelf(userId)?.Update(conversationId, Oldest(),
-            current => IsAnswerAgain(current.Messages, message) ? current : current with { UpdatedAt = now, Messages = [.. current.Messages, withId] });
+        var appended = FindShelf(userId)?.Touch(conversationId, Oldest(), now,
+            (current, touched) => IsAnswerAgain(current.Messages, message) ? current : current with { UpdatedAt = touched, Messages = [.. current.Messages, withId] });
         return Task.FromResult(appended is not null);
     }
 
@@ -102,7 +101,7 @@ public sealed class InMemoryConversationStore : IConversationStore
         var now = _timeProvider.GetUtcNow();
         var withId = message with { Id = message.Id ?? Ids.NewMessageId() };
         var outcome = ConversationCut.NoSuchConversation;
-        FindShelf(userId)?.Update(conversationId, Oldest(), current =>
+        FindShelf(userId)?.Touch(conversationId, Oldest(), now, (current, touched) =>
         {
             var index = current.Messages.ToList().FindIndex(m => m.Id == messageId);
             outcome = index < 0 ? ConversationCut.NoSuchMessage
@@ -111,7 +110,7 @@ public sealed class InMemoryConversationStore : IConversationStore
             return outcome != ConversationCut.Done ? current : current with
             {
                 AgentId = message.AgentId ?? current.AgentId,
-                UpdatedAt = now,
+                UpdatedAt = touched,
                 Messages = [.. current.Messages.Take(index), withId],
             };
         });
@@ -135,24 +134,31 @@ public sealed class InMemoryConversationStore : IConversationStore
     /// <summary>
     /// One user's conversations. Every change is serialized under one lock, so no append is lost and a deleted
     /// conversation is never resurrected; each change makes a new immutable snapshot, so readers holding the
-    /// previous one never see it change.
+    /// previous one never see it change. A change that touches a conversation stamps it later than every earlier
+    /// touch, to the millisecond the list is ordered by, so the conversation touched last lists first even when two
+    /// touches fall in one millisecond or the clock steps back.
     /// </summary>
     private sealed class Shelf
     {
         private readonly Lock _gate = new();
         private readonly Dictionary<string, Conversation> _conversations = new(StringComparer.Ordinal);
+        private long _lastTouchedMs = long.MinValue;
 
-        public void Add(Conversation conversation, DateTimeOffset oldest, int max)
+        /// <summary>Adds the conversation stamped as touched last; returns it as stored.</summary>
+        public Conversation Add(Conversation conversation, DateTimeOffset oldest, int max)
         {
             lock (_gate)
             {
                 DropExpired(oldest);
+                conversation = conversation with { UpdatedAt = Stamp(conversation.UpdatedAt) };
                 _conversations[conversation.Id] = conversation;
                 while (_conversations.Count > max)
                 {
                     var leastRecent = _conversations.Values.MinBy(c => (c.UpdatedAt, c.Id), LeastRecentFirst.Instance)!;
                     _conversations.Remove(leastRecent.Id);
                 }
+
+                return conversation;
             }
         }
 
@@ -194,6 +200,24 @@ public sealed class InMemoryConversationStore : IConversationStore
                 _conversations.Remove(conversationId);
                 return current;
             }
+        }
+
+        /// <summary>Like <see cref="Update"/>, giving <paramref name="change"/> the touch's stamp (see <see cref="Shelf"/>).</summary>
+        public Conversation? Touch(string conversationId, DateTimeOffset oldest, DateTimeOffset now, Func<Conversation, DateTimeOffset, Conversation?> change) =>
+            Update(conversationId, oldest, current => change(current, Stamp(now)));
+
+        /// <summary>Called under the gate.</summary>
+        private DateTimeOffset Stamp(DateTimeOffset now)
+        {
+            var ms = now.ToUnixTimeMilliseconds();
+            if (ms <= _lastTouchedMs)
+            {
+                ms = _lastTouchedMs + 1;
+                now = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+            }
+
+            _lastTouchedMs = ms;
+            return now;
         }
 
         private void DropExpired(DateTimeOffset oldest)

@@ -52,6 +52,23 @@ public sealed class RedisConversationStore : IConversationStore
         return 1
         """;
 
+    // KEYS: user index. ARGV: conversation id, now ms, oldest ms kept, retention ms. Scores the conversation above
+    // every other, even when two replicas touch in one millisecond or a clock is behind or steps back, so the one
+    // touched last lists first; it never lowers the conversation's own score.
+    private const string IndexScript = """
+        local score = tonumber(ARGV[2])
+        local top = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+        if top[2] then
+          local topScore = tonumber(top[2])
+          if top[1] == ARGV[1] then score = math.max(score, topScore)
+          elseif topScore >= score then score = topScore + 1 end
+        end
+        redis.call('ZADD', KEYS[1], score, ARGV[1])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        return 1
+        """;
+
     // KEYS: meta. ARGV: user id, title. Renames only the owner's conversation; returns its fields.
     private const string RenameScript = """
         if redis.call('HGET', KEYS[1], 'user') ~= ARGV[1] then return {} end
@@ -316,15 +333,10 @@ public sealed class RedisConversationStore : IConversationStore
     }
 
     /// <summary>Moves the conversation to the top of the user's index and drops the entries past the retention.</summary>
-    private async Task IndexAsync(string userId, string conversationId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var indexKey = UserIndexKey(userId);
-        var index = Database.CreateTransaction();
-        _ = index.SortedSetAddAsync(indexKey, conversationId, now.ToUnixTimeMilliseconds());
-        _ = index.SortedSetRemoveRangeByScoreAsync(indexKey, double.NegativeInfinity, (now - _retention).ToUnixTimeMilliseconds(), Exclude.Stop);
-        _ = index.KeyExpireAsync(indexKey, _retention);
-        await index.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private async Task IndexAsync(string userId, string conversationId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await Database.ScriptEvaluateAsync(IndexScript, [UserIndexKey(userId)],
+                [conversationId, now.ToUnixTimeMilliseconds(), (now - _retention).ToUnixTimeMilliseconds(), RetentionMs])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
 
     private static byte[] Serialize(ConversationMessage message) => JsonSerializer.SerializeToUtf8Bytes(
         message with { Id = message.Id ?? Ids.NewMessageId() }, CanvasJsonContext.Default.ConversationMessage);

@@ -217,6 +217,24 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListAsync_TheConversationTouchedLast_ListsFirst_EvenWhenTheClockStandsStillOrStepsBack()
+    {
+        // Arrange: a and b created in one millisecond, a answered after the clock stepped back, c created after that.
+        var a = await Store.CreateAsync(Owner, "agent-1", "a", CancellationToken.None).WaitAsync(Bound);
+        var b = await Store.CreateAsync(Owner, "agent-1", "b", CancellationToken.None).WaitAsync(Bound);
+        Clock.Advance(TimeSpan.FromSeconds(-1));
+        var answer = new ConversationMessage(ConversationMessage.AssistantRole, "late", Clock.GetUtcNow());
+        Assert.True(await Store.AppendAsync(Owner, a.Id, answer, CancellationToken.None).WaitAsync(Bound));
+        var c = await Store.CreateAsync(Owner, "agent-1", "c", CancellationToken.None).WaitAsync(Bound);
+
+        // Act
+        var listed = await ListAllAsync(Owner);
+
+        // Assert
+        Assert.Equal([c.Id, a.Id, b.Id], listed.Select(summary => summary.Id));
+    }
+
+    [Fact]
     public async Task ListAsync_PageByPage_ReturnsEveryConversationOnceInOrderThenNoCursor()
     {
         // Arrange: seven conversations, three of them created in the same millisecond.
@@ -230,8 +248,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
             }
         }
 
-        var expected = created
-            .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id, StringComparer.Ordinal).Select(c => c.Id).ToList();
+        var expected = Enumerable.Reverse(created).Select(c => c.Id).ToList();
 
         // Act
         var pages = new List<ConversationPage>();

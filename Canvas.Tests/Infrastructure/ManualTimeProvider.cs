@@ -9,6 +9,6 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     /// <inheritdoc/>
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref utcTicks), TimeSpan.Zero);
 
-    /// <summary>Moves the clock forward.</summary>
+    /// <summary>Moves the clock forward (or, by a negative span, back, as a wall clock may be set).</summary>
     public void Advance(TimeSpan by) => Interlocked.Add(ref utcTicks, by.Ticks);
 }
