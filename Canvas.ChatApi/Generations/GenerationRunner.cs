@@ -27,6 +27,13 @@ public sealed partial class GenerationRunner(
 {
     private static readonly TimeSpan RetryWindow = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RetryWaitForMeta = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a start's claim on its idempotency key holds before its generation exists: far longer than an
+    /// accepted start takes (each storage call of it times out well within), short enough that a replica that died
+    /// while starting holds the request only briefly.
+    /// </summary>
+    private static readonly TimeSpan ClaimWhileStarting = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan EndRetryDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan StoreRetryWindow = TimeSpan.FromSeconds(30);
 
@@ -92,15 +99,80 @@ public sealed partial class GenerationRunner(
     private async Task<StartOutcome> StartTakenAsync(StartGeneration command, CancellationToken cancellationToken)
     {
         var generationId = Ids.NewGenerationId();
-        if (command.RetryKey is { } retryKey
-            && await startRequests.ClaimAsync(command.UserId, retryKey, generationId, RetryWindow, cancellationToken) is var claimed
-            && claimed != generationId
-            && await StartedMetaAsync(claimed, cancellationToken) is { } earlier)
+        if (command.RetryKey is not { } retryKey)
         {
-            LogRetryJoined(claimed, command.Tier);
-            return StartOutcome.Started(earlier);
+            return await StartNewAsync(command, generationId, cancellationToken);
         }
 
+        var claimed = await startRequests.ClaimAsync(command.UserId, retryKey, generationId, ClaimWhileStarting, cancellationToken);
+        if (claimed != generationId)
+        {
+            if (await StartedMetaAsync(claimed, cancellationToken) is { } earlier)
+            {
+                LogRetryJoined(claimed, command.Tier);
+                return StartOutcome.Started(earlier);
+            }
+
+            // The first attempt is still on its way, or died before it was accepted and its claim lapses soon: a
+            // second generation now would answer the one question twice.
+            LogStartBusy(command.Tier, "an earlier attempt of the same request is still starting");
+            return StartOutcome.Busy(BusyRetryAfter);
+        }
+
+        StartOutcome outcome;
+        try
+        {
+            outcome = await StartNewAsync(command, generationId, cancellationToken);
+        }
+        catch (Exception)
+        {
+            await ForgetClaimAsync(command.UserId, retryKey, generationId);
+            throw;
+        }
+
+        if (outcome.Meta is null)
+        {
+            await ForgetClaimAsync(command.UserId, retryKey, generationId);
+        }
+        else
+        {
+            await KeepClaimAsync(command.UserId, retryKey, generationId);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Lets a retry of a refused or failed start begin afresh at once instead of when the claim lapses.</summary>
+    private async Task ForgetClaimAsync(string userId, string retryKey, string generationId)
+    {
+        try
+        {
+            await startRequests.ReleaseAsync(userId, retryKey, generationId, CancellationToken.None);
+        }
+        catch (Exception exception) when (TransientRedis.IsTransient(exception))
+        {
+            LogClaimNotUpdated(exception, generationId);
+        }
+    }
+
+    /// <summary>
+    /// Keeps the claim for the retry window now that the generation exists. If this fails, a retry within the claim's
+    /// first minute still joins; only one later than that would start afresh.
+    /// </summary>
+    private async Task KeepClaimAsync(string userId, string retryKey, string generationId)
+    {
+        try
+        {
+            await startRequests.ConfirmAsync(userId, retryKey, generationId, RetryWindow, CancellationToken.None);
+        }
+        catch (Exception exception) when (TransientRedis.IsTransient(exception))
+        {
+            LogClaimNotUpdated(exception, generationId);
+        }
+    }
+
+    private async Task<StartOutcome> StartNewAsync(StartGeneration command, string generationId, CancellationToken cancellationToken)
+    {
         var conversation = command.ConversationId is null
             ? await conversations.CreateAsync(command.UserId, command.Agent.Id, ConversationTitle.From(command.Message), cancellationToken)
             : await conversations.GetAsync(command.UserId, command.ConversationId, cancellationToken);
@@ -151,7 +223,7 @@ public sealed partial class GenerationRunner(
 
     /// <summary>
     /// Returns the <c>meta</c> of a generation an earlier attempt of the same request started, waiting briefly for an
-    /// attempt still on its way; null when that attempt never got as far (the retry then starts afresh).
+    /// attempt still on its way; null when that attempt has not got as far yet.
     /// </summary>
     private async Task<MetaEvent?> StartedMetaAsync(string generationId, CancellationToken cancellationToken)
     {
@@ -398,6 +470,9 @@ public sealed partial class GenerationRunner(
 
     [LoggerMessage(10, LogLevel.Warning, "A start over {Tier} was answered busy: its storage did not answer in time.")]
     private partial void LogStartStorageFailed(Exception exception, string tier);
+
+    [LoggerMessage(12, LogLevel.Warning, "Generation {GenerationId}: its start's claim on the idempotency key was not updated; it lapses by itself.")]
+    private partial void LogClaimNotUpdated(Exception exception, string generationId);
 
     [LoggerMessage(6, LogLevel.Error, "The runner of generation {GenerationId} failed.")]
     private partial void LogRunnerFailed(Exception exception, string generationId);

@@ -97,7 +97,7 @@ public static class ChatDriver
         Assert.Single(events, e => e.IsTerminal);
     }
 
-    private static async Task<List<GenerationEvent>> ReadAllAsync(IAsyncEnumerable<GenerationEvent> events)
+    public static async Task<List<GenerationEvent>> ReadAllAsync(IAsyncEnumerable<GenerationEvent> events)
     {
         var list = new List<GenerationEvent>();
         using var timeout = new CancellationTokenSource(Bound);
