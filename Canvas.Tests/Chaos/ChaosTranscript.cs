@@ -30,6 +30,12 @@ public sealed class ChaosTranscript
     /// <summary>Gets how many whole answers or snapshots did not start with the text the client already had.</summary>
     public int Inconsistent { get; private set; }
 
+    /// <summary>
+    /// Gets the generations other than <see cref="GenerationId"/> that answered the client's one question (one
+    /// idempotency key): each is the question answered again.
+    /// </summary>
+    public List<string> OtherGenerations { get; } = [];
+
     /// <summary>Gets the finish reason of a <c>done</c>, once one arrived.</summary>
     public string? FinishReason { get; private set; }
 
@@ -85,6 +91,11 @@ public sealed class ChaosTranscript
     public void AcceptWhole(string generationId, string text, long? lastSeq, string? finishReason, string? errorCode, bool retryable)
     {
         GenerationId ??= generationId;
+        if (generationId != GenerationId)
+        {
+            OtherGenerations.Add(generationId);
+        }
+
         if (!text.StartsWith(Text, StringComparison.Ordinal) || lastSeq < LastSeq)
         {
             Inconsistent++;

@@ -84,6 +84,10 @@ public sealed class DisruptionRunner(ChaosStack stack)
         var text = transcript.Text;
         var (outcome, detail) = transcript switch
         {
+            { OtherGenerations.Count: > 0 } => (ChaosOutcome.Duplicate,
+                $"its one idempotency key was answered by {transcript.GenerationId} and again by {string.Join(", ", transcript.OtherGenerations)}: "
+                + string.Join(" | ", play.Client.Trail.Concat(stack.LogLinesAbout(transcript.GenerationId ?? "?").Take(10))
+                    .Concat(transcript.OtherGenerations.SelectMany(other => stack.LogLinesAbout(other).Take(10))))),
             { Repeated: > 0 } => (ChaosOutcome.Duplicate, $"{transcript.Repeated} events with a seq already delivered"),
             { Skipped: > 0 } => (ChaosOutcome.Loss, $"{transcript.Skipped} seq skipped"),
             { Inconsistent: > 0 } => (ChaosOutcome.Loss, "a whole answer or snapshot did not continue the text already delivered"),
