@@ -66,6 +66,14 @@ public interface IGenerationBackplane
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<bool> EndIfRunnerLostAsync(string generationId, long lastSeq, CancellationToken cancellationToken) => Task.FromResult(false);
 
+    /// <summary>
+    /// Whether the replica still renews its lease (see <see cref="BackplaneOptions.OwnerTimeout"/>), as readers judge
+    /// a runner lost. The default (a backplane of one process, the only replica there is) says yes.
+    /// </summary>
+    /// <param name="replicaId">The replica's id (<see cref="ReplicaIdentity.Id"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<bool> IsReplicaAliveAsync(string replicaId, CancellationToken cancellationToken) => Task.FromResult(true);
+
     /// <summary>Renews the owner's lease on a running generation; see <see cref="BackplaneOptions.OwnerTimeout"/>.</summary>
     /// <param name="generationId">The generation's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

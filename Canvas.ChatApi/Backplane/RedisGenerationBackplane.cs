@@ -302,6 +302,10 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     }
 
     /// <inheritdoc/>
+    public async Task<bool> IsReplicaAliveAsync(string replicaId, CancellationToken cancellationToken) =>
+        await IsReplicaAliveAsync(replicaId).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
     public async Task HeartbeatAsync(string generationId, CancellationToken cancellationToken)
     {
         var keys = KeysOf(generationId);

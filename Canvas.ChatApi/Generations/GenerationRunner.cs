@@ -30,8 +30,8 @@ public sealed partial class GenerationRunner(
 
     /// <summary>
     /// How long a start's claim on its idempotency key holds before its generation exists: far longer than an
-    /// accepted start takes (each storage call of it times out well within), short enough that a replica that died
-    /// while starting holds the request only briefly.
+    /// accepted start takes (each storage call of it times out well within). A retry takes over the claim of a
+    /// replica that died while starting as soon as that replica's lease lapses; this bounds the rest.
     /// </summary>
     private static readonly TimeSpan ClaimWhileStarting = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan EndRetryDelay = TimeSpan.FromMilliseconds(500);
@@ -104,19 +104,23 @@ public sealed partial class GenerationRunner(
             return await StartNewAsync(command, generationId, cancellationToken);
         }
 
-        var claimed = await startRequests.ClaimAsync(command.UserId, retryKey, generationId, ClaimWhileStarting, cancellationToken);
-        if (claimed != generationId)
+        var mine = new StartClaim(generationId, replica.Id);
+        var held = await startRequests.ClaimAsync(command.UserId, retryKey, mine, ClaimWhileStarting, cancellationToken);
+        if (held != mine)
         {
-            if (await StartedMetaAsync(claimed, cancellationToken) is { } earlier)
+            if (await StartedMetaAsync(held, cancellationToken) is { } earlier)
             {
-                LogRetryJoined(claimed, command.Tier);
+                LogRetryJoined(held.GenerationId, command.Tier);
                 return StartOutcome.Started(earlier);
             }
 
-            // The first attempt is still on its way, or died before it was accepted and its claim lapses soon: a
-            // second generation now would answer the one question twice.
-            LogStartBusy(command.Tier, "an earlier attempt of the same request is still starting");
-            return StartOutcome.Busy(BusyRetryAfter);
+            // A second generation while the first attempt may still start would answer the one question twice.
+            if (await ClaimerMayStillStartAsync(held, cancellationToken)
+                || !await startRequests.TakeOverAsync(command.UserId, retryKey, held, mine, ClaimWhileStarting, cancellationToken))
+            {
+                LogStartBusy(command.Tier, "an earlier attempt of the same request is still starting");
+                return StartOutcome.Busy(BusyRetryAfter);
+            }
         }
 
         StartOutcome outcome;
@@ -126,32 +130,32 @@ public sealed partial class GenerationRunner(
         }
         catch (Exception)
         {
-            await ForgetClaimAsync(command.UserId, retryKey, generationId);
+            await ForgetClaimAsync(command.UserId, retryKey, mine);
             throw;
         }
 
         if (outcome.Meta is null)
         {
-            await ForgetClaimAsync(command.UserId, retryKey, generationId);
+            await ForgetClaimAsync(command.UserId, retryKey, mine);
         }
         else
         {
-            await KeepClaimAsync(command.UserId, retryKey, generationId);
+            await KeepClaimAsync(command.UserId, retryKey, mine);
         }
 
         return outcome;
     }
 
     /// <summary>Lets a retry of a refused or failed start begin afresh at once instead of when the claim lapses.</summary>
-    private async Task ForgetClaimAsync(string userId, string retryKey, string generationId)
+    private async Task ForgetClaimAsync(string userId, string retryKey, StartClaim claim)
     {
         try
         {
-            await startRequests.ReleaseAsync(userId, retryKey, generationId, CancellationToken.None);
+            await startRequests.ReleaseAsync(userId, retryKey, claim, CancellationToken.None);
         }
         catch (Exception exception) when (TransientRedis.IsTransient(exception))
         {
-            LogClaimNotUpdated(exception, generationId);
+            LogClaimNotUpdated(exception, claim.GenerationId);
         }
     }
 
@@ -159,15 +163,15 @@ public sealed partial class GenerationRunner(
     /// Keeps the claim for the retry window now that the generation exists. If this fails, a retry within the claim's
     /// first minute still joins; only one later than that would start afresh.
     /// </summary>
-    private async Task KeepClaimAsync(string userId, string retryKey, string generationId)
+    private async Task KeepClaimAsync(string userId, string retryKey, StartClaim claim)
     {
         try
         {
-            await startRequests.ConfirmAsync(userId, retryKey, generationId, RetryWindow, CancellationToken.None);
+            await startRequests.ConfirmAsync(userId, retryKey, claim, RetryWindow, CancellationToken.None);
         }
         catch (Exception exception) when (TransientRedis.IsTransient(exception))
         {
-            LogClaimNotUpdated(exception, generationId);
+            LogClaimNotUpdated(exception, claim.GenerationId);
         }
     }
 
@@ -222,20 +226,20 @@ public sealed partial class GenerationRunner(
     }
 
     /// <summary>
-    /// Returns the <c>meta</c> of a generation an earlier attempt of the same request started, waiting briefly for an
-    /// attempt still on its way; null when that attempt has not got as far yet.
+    /// Returns the <c>meta</c> of the generation an earlier attempt of the same request started, waiting briefly
+    /// while that attempt may still be on its way; null when it has not got as far.
     /// </summary>
-    private async Task<MetaEvent?> StartedMetaAsync(string generationId, CancellationToken cancellationToken)
+    private async Task<MetaEvent?> StartedMetaAsync(StartClaim earlier, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + RetryWaitForMeta;
         while (true)
         {
-            if ((await backplane.ReadStoredAsync(generationId, cancellationToken)).FirstOrDefault() is MetaEvent meta)
+            if ((await backplane.ReadStoredAsync(earlier.GenerationId, cancellationToken)).FirstOrDefault() is MetaEvent meta)
             {
                 return meta;
             }
 
-            if (time.GetUtcNow() >= deadline)
+            if (time.GetUtcNow() >= deadline || !await ClaimerMayStillStartAsync(earlier, cancellationToken))
             {
                 return null;
             }
@@ -243,6 +247,10 @@ public sealed partial class GenerationRunner(
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         }
     }
+
+    /// <summary>Whether the replica of an earlier attempt still lives (readers' judgement of a runner), so the attempt may still start.</summary>
+    private async Task<bool> ClaimerMayStillStartAsync(StartClaim earlier, CancellationToken cancellationToken) =>
+        earlier.ReplicaId.Length > 0 && await backplane.IsReplicaAliveAsync(earlier.ReplicaId, cancellationToken);
 
     private async Task RunAsync(RunningGeneration run)
     {

@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
+using Canvas.ChatApi.Agents;
 using Canvas.ChatApi.Generations;
 using Canvas.Tests.Fakes;
 using Canvas.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Canvas.Tests.Chat;
 
@@ -241,6 +243,27 @@ public abstract class ReplicaContractTests(string redis) : IAsyncLifetime
         ChatDriver.AssertWellFormed(retried);
         Assert.Equal(FixtureTranscript.OpenAI("chat_stream_gpt35_count.sse").Text, ChatDriver.TextOf(retried));
         Assert.Equal(requestsBefore + 1, _environment.OpenAI.Requests.Count);
+    }
+
+    [Fact]
+    public async Task StartRetried_AfterTheReplicaThatClaimedItDiedBeforeStarting_TakesTheClaimOverAndAnswersOnce()
+    {
+        // Arrange: a replica that is gone (it never renewed a lease) claimed the request and never got further.
+        const string Question = "Count from 1 to 5";
+        var agent = _a.Services.GetRequiredService<AgentCatalog>().Find("gpt")!;
+        var retryKey = new StartGeneration("frank", agent, null, Question, "sse", "answer-orphaned").RetryKey!;
+        var orphaned = new StartClaim("g_neverStarted", "r_gone");
+        await _a.Services.GetRequiredService<IStartRequestLedger>().ClaimAsync("frank", retryKey, orphaned, TimeSpan.FromMinutes(1), CancellationToken.None);
+        var upstreamCallsBefore = _environment.OpenAI.Requests.Count;
+        using var onB = _b.ClientFor("frank");
+
+        // Act
+        var events = await ChatDriver.AskOverSseAsync(onB, "gpt", Question, idempotencyKey: "answer-orphaned");
+
+        // Assert
+        ChatDriver.AssertWellFormed(events);
+        Assert.NotEqual(orphaned.GenerationId, events[0].GenerationId);
+        Assert.Equal(upstreamCallsBefore + 1, _environment.OpenAI.Requests.Count);
     }
 
     private static async Task<HttpResponseMessage> StartSseAsync(HttpClient client, string agentId)

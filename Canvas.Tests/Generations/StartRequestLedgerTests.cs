@@ -8,7 +8,8 @@ namespace Canvas.Tests.Generations;
 
 /// <summary>
 /// The start request ledgers: the first claim wins; only its own generation confirms it for longer or releases it;
-/// an unconfirmed claim lapses after its first lifetime.
+/// an unconfirmed claim lapses after its first lifetime; a
+/// claim is taken over only from the claim still held.
 /// </summary>
 [Collection(RedisCollection.Name)]
 public sealed class StartRequestLedgerTests(RedisServerFixture redis) : IAsyncLifetime
@@ -31,17 +32,17 @@ public sealed class StartRequestLedgerTests(RedisServerFixture redis) : IAsyncLi
     {
         // Arrange
         var ledger = Create(kind);
-        await ledger.ClaimAsync("u", "k", "g_first", WhileStarting, CancellationToken.None);
+        await ledger.ClaimAsync("u", "k", Claim("g_first"), WhileStarting, CancellationToken.None);
 
         // Act
-        await ledger.ReleaseAsync("u", "k", "g_other", CancellationToken.None);
-        var afterOtherRelease = await ledger.ClaimAsync("u", "k", "g_second", WhileStarting, CancellationToken.None);
-        await ledger.ReleaseAsync("u", "k", "g_first", CancellationToken.None);
-        var afterOwnRelease = await ledger.ClaimAsync("u", "k", "g_third", WhileStarting, CancellationToken.None);
+        await ledger.ReleaseAsync("u", "k", Claim("g_other"), CancellationToken.None);
+        var afterOtherRelease = await ledger.ClaimAsync("u", "k", Claim("g_second"), WhileStarting, CancellationToken.None);
+        await ledger.ReleaseAsync("u", "k", Claim("g_first"), CancellationToken.None);
+        var afterOwnRelease = await ledger.ClaimAsync("u", "k", Claim("g_third"), WhileStarting, CancellationToken.None);
 
         // Assert
-        Assert.Equal("g_first", afterOtherRelease);
-        Assert.Equal("g_third", afterOwnRelease);
+        Assert.Equal(Claim("g_first"), afterOtherRelease);
+        Assert.Equal(Claim("g_third"), afterOwnRelease);
     }
 
     [Fact]
@@ -49,19 +50,19 @@ public sealed class StartRequestLedgerTests(RedisServerFixture redis) : IAsyncLi
     {
         // Arrange
         var ledger = Create("in-memory");
-        await ledger.ClaimAsync("u", "unconfirmed", "g_died", WhileStarting, CancellationToken.None);
-        await ledger.ClaimAsync("u", "confirmed", "g_started", WhileStarting, CancellationToken.None);
-        await ledger.ConfirmAsync("u", "confirmed", "g_started", RetryWindow, CancellationToken.None);
-        await ledger.ConfirmAsync("u", "unconfirmed", "g_other", RetryWindow, CancellationToken.None);
+        await ledger.ClaimAsync("u", "unconfirmed", Claim("g_died"), WhileStarting, CancellationToken.None);
+        await ledger.ClaimAsync("u", "confirmed", Claim("g_started"), WhileStarting, CancellationToken.None);
+        await ledger.ConfirmAsync("u", "confirmed", Claim("g_started"), RetryWindow, CancellationToken.None);
+        await ledger.ConfirmAsync("u", "unconfirmed", Claim("g_other"), RetryWindow, CancellationToken.None);
 
         // Act
         _clock.Advance(WhileStarting + TimeSpan.FromSeconds(1));
-        var unconfirmed = await ledger.ClaimAsync("u", "unconfirmed", "g_retry", WhileStarting, CancellationToken.None);
-        var confirmed = await ledger.ClaimAsync("u", "confirmed", "g_retry", WhileStarting, CancellationToken.None);
+        var unconfirmed = await ledger.ClaimAsync("u", "unconfirmed", Claim("g_retry"), WhileStarting, CancellationToken.None);
+        var confirmed = await ledger.ClaimAsync("u", "confirmed", Claim("g_retry"), WhileStarting, CancellationToken.None);
 
         // Assert
-        Assert.Equal("g_retry", unconfirmed);
-        Assert.Equal("g_started", confirmed);
+        Assert.Equal(Claim("g_retry"), unconfirmed);
+        Assert.Equal(Claim("g_started"), confirmed);
     }
 
     [Fact]
@@ -69,12 +70,12 @@ public sealed class StartRequestLedgerTests(RedisServerFixture redis) : IAsyncLi
     {
         // Arrange
         var ledger = Create("redis");
-        await ledger.ClaimAsync("u", "confirmed", "g_started", WhileStarting, CancellationToken.None);
-        await ledger.ClaimAsync("u", "unconfirmed", "g_died", WhileStarting, CancellationToken.None);
+        await ledger.ClaimAsync("u", "confirmed", Claim("g_started"), WhileStarting, CancellationToken.None);
+        await ledger.ClaimAsync("u", "unconfirmed", Claim("g_died"), WhileStarting, CancellationToken.None);
 
         // Act
-        await ledger.ConfirmAsync("u", "confirmed", "g_started", RetryWindow, CancellationToken.None);
-        await ledger.ConfirmAsync("u", "unconfirmed", "g_other", RetryWindow, CancellationToken.None);
+        await ledger.ConfirmAsync("u", "confirmed", Claim("g_started"), RetryWindow, CancellationToken.None);
+        await ledger.ConfirmAsync("u", "unconfirmed", Claim("g_other"), RetryWindow, CancellationToken.None);
 
         // Assert
         var lifetimes = new List<TimeSpan?>();
@@ -87,6 +88,27 @@ public sealed class StartRequestLedgerTests(RedisServerFixture redis) : IAsyncLi
         Assert.Single(lifetimes, ttl => ttl > WhileStarting);
         Assert.Single(lifetimes, ttl => ttl <= WhileStarting);
     }
+
+    [Theory]
+    [MemberData(nameof(Ledgers))]
+    public async Task TakeOver_OfTheClaimStillHeld_Wins_WhileOfAnEarlierOneItLoses(string kind)
+    {
+        // Arrange
+        var ledger = Create(kind);
+        await ledger.ClaimAsync("u", "k", Claim("g_died"), WhileStarting, CancellationToken.None);
+
+        // Act
+        var first = await ledger.TakeOverAsync("u", "k", Claim("g_died"), Claim("g_retry"), WhileStarting, CancellationToken.None);
+        var second = await ledger.TakeOverAsync("u", "k", Claim("g_died"), Claim("g_late"), WhileStarting, CancellationToken.None);
+        var held = await ledger.ClaimAsync("u", "k", Claim("g_next"), WhileStarting, CancellationToken.None);
+
+        // Assert
+        Assert.True(first);
+        Assert.False(second);
+        Assert.Equal(Claim("g_retry"), held);
+    }
+
+    private static StartClaim Claim(string generationId) => new(generationId, "r_" + generationId[2..]);
 
     private IStartRequestLedger Create(string kind) => kind == "redis"
         ? new RedisStartRequestLedger(_connection, Options.Create(new BackplaneOptions { KeyPrefix = _prefix }))
