@@ -326,14 +326,17 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     {
         var keys = KeysOf(generationId);
 
-        // The flag reaches a runner that subscribes after this request; the message one that already listens.
-        await Database.StringSetAsync(keys.Cancel, 1, TimeSpan.FromMilliseconds(runningTtlMs))
+        // The flag reaches a runner that subscribes after this request; the message one that already listens. So the
+        // flag is set before either message goes out; the owner is read meanwhile, and both messages go out at once:
+        // two round trips to the runner's ear instead of four (a stop waits for them, and each crosses a Cluster).
+        var flagged = Database.StringSetAsync(keys.Cancel, 1, TimeSpan.FromMilliseconds(runningTtlMs));
+        var record = FindAsync(generationId, cancellationToken);
+        await Task.WhenAll(flagged, record).WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task toListeners = Subscriber.PublishAsync(keys.CancelChannel, 1);
+        await (record.Result?.OwnerReplicaId is { } owner
+                ? Task.WhenAll(toListeners, Subscriber.PublishAsync(ReplicaCancelChannel(owner), generationId))
+                : toListeners)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        await Subscriber.PublishAsync(keys.CancelChannel, 1).WaitAsync(cancellationToken).ConfigureAwait(false);
-        if ((await FindAsync(generationId, cancellationToken).ConfigureAwait(false))?.OwnerReplicaId is { } owner)
-        {
-            await Subscriber.PublishAsync(ReplicaCancelChannel(owner), generationId).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 
     /// <inheritdoc/>
