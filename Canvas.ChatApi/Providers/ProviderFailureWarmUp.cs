@@ -20,13 +20,22 @@ internal sealed partial class ProviderFailureWarmUp(ILogger<ProviderFailureWarmU
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var samples = Samples();
-        foreach (var (provider, failure) in samples)
+        try
         {
-            ProviderFailure.ToErrorEvent(failure, provider, "g_warmup", seq: 0);
+            var samples = Samples();
+            foreach (var (provider, failure) in samples)
+            {
+                ProviderFailure.ToErrorEvent(failure, provider, "g_warmup", seq: 0);
+            }
+
+            LogWarmedUp(samples.Count);
+        }
+        catch (Exception exception)
+        {
+            // A warm-up is worth nothing that stops the instance from starting; the classification has its fallback.
+            LogWarmUpFailed(exception);
         }
 
-        LogWarmedUp(samples.Count);
         return Task.CompletedTask;
     }
 
@@ -66,13 +75,19 @@ internal sealed partial class ProviderFailureWarmUp(ILogger<ProviderFailureWarmU
     [LoggerMessage(1, LogLevel.Debug, "Provider failure classification warmed up on {Samples} failures.")]
     private partial void LogWarmedUp(int samples);
 
+    [LoggerMessage(2, LogLevel.Warning, "Warming up the provider failure classification failed; a failure may have to load an SDK's types when it comes.")]
+    private partial void LogWarmUpFailed(Exception exception);
+
     private sealed class CannedResponseHandler(HttpStatusCode status) : HttpMessageHandler
     {
+        // The SDK's synchronous Process calls Send.
+        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) => new(status)
+        {
+            RequestMessage = request,
+            Content = new StringContent("""{"error":{"message":"Warming up."}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(status)
-            {
-                RequestMessage = request,
-                Content = new StringContent("""{"error":{"message":"Warming up."}}""", System.Text.Encoding.UTF8, "application/json"),
-            });
+            Task.FromResult(Send(request, cancellationToken));
     }
 }
