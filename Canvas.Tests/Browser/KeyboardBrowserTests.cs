@@ -8,11 +8,13 @@ namespace Canvas.Tests.Browser;
 public sealed class KeyboardBrowserTests(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output)
     : BrowserTest(chromium, redis, stack, output)
 {
-    [Fact]
-    public async Task Enter_Sends_ShiftEnter_AddsALine()
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task Enter_Sends_ShiftEnter_AddsALine(string screenName)
     {
         // Arrange
-        var chat = await OpenChatAsync(screen: Screen.Phone);
+        var chat = await OpenChatAsync(test: $"{nameof(Enter_Sends_ShiftEnter_AddsALine)}({screenName})", screen: Screen.Named(screenName));
         await chat.SelectAgentAsync("gpt");
         await chat.MessageInput.FocusAsync();
 
@@ -76,5 +78,20 @@ public sealed class KeyboardBrowserTests(ChromiumFixture chromium, RedisServerFi
         await Expect(details).ToBeVisibleAsync();
         await chat.Page.Mouse.ClickAsync(screenName == "phone" ? 200 : 400, 400);
         await Expect(details).Not.ToBeVisibleAsync();
+
+        // So does the menu of other agents under an answer.
+        var menu = chat.LastAnswer.GetByTestId("agent-menu");
+        await chat.LastAnswer.GetByTestId("regenerate-with").ClickAsync();
+        await Expect(menu).ToBeVisibleAsync();
+        var box = (await menu.BoundingBoxAsync())!;
+        var screen = Screen.Named(screenName);
+        Assert.True(box.X >= 0 && box.Y >= 0 && box.X + box.Width <= screen.Width && box.Y + box.Height <= screen.Height,
+            $"The menu is at ({box.X}, {box.Y}) {box.Width}×{box.Height}, outside the {screen.Width}×{screen.Height} screen.");
+        await chat.Page.Keyboard.PressAsync("Escape");
+        await Expect(menu).Not.ToBeVisibleAsync();
+        await chat.LastAnswer.GetByTestId("regenerate-with").ClickAsync();
+        await Expect(menu).ToBeVisibleAsync();
+        await chat.Page.Mouse.ClickAsync(10, screenName == "phone" ? 120 : 400);
+        await Expect(menu).Not.ToBeVisibleAsync();
     }
 }
