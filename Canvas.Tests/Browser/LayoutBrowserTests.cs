@@ -35,6 +35,13 @@ public sealed class LayoutBrowserTests(ChromiumFixture chromium, RedisServerFixt
         await Expect(chat.Page.GetByTestId("drawer-toggle")).ToBeVisibleAsync(new() { Visible = screen.Mobile });
         await Expect(chat.Page.GetByTestId("conversation-list")).ToBeVisibleAsync(new() { Visible = !screen.Mobile });
         await SaveScreenshotAsync(chat, $"layout-{screenName}.png");
+
+        // On a phone the indicator is its dot only; a tap shows its label and why, on screen.
+        await Expect(chat.IndicatorLabel).ToBeVisibleAsync(new() { Visible = !screen.Mobile });
+        await chat.Page.Locator(".indicator-button").ClickAsync();
+        var details = chat.Page.GetByTestId("connection-details");
+        await Expect(details.Locator(".details-label")).ToHaveTextAsync("🟢 WebSocket");
+        await ExpectOnScreenAsync(details, screen);
     }
 
     [Fact]
