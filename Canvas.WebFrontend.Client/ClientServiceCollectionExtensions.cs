@@ -29,7 +29,9 @@ public static class ClientServiceCollectionExtensions
             provider.GetRequiredService<ICanvasApi>(), provider.GetRequiredService<IBrowserStorage>(), provider.GetRequiredService<TimeProvider>(),
             ConversationListOptions.From(provider.GetRequiredService<NavigationManager>().Uri)));
         services.AddScoped<ChatSession>();
-        services.AddScoped<ApiWatch>();
+        services.AddScoped(provider => new ApiWatch(
+            provider.GetRequiredService<ChatSession>(), provider.GetRequiredService<TimeProvider>(),
+            ApiWatch.IntervalFrom(provider.GetRequiredService<NavigationManager>().Uri)));
         return services;
     }
 }

@@ -3,6 +3,11 @@ using System.Text;
 using System.Text.Json;
 using Canvas.Tests.Fakes;
 using Canvas.Tests.Infrastructure;
+using Canvas.Tests.WebFrontend;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -42,6 +47,28 @@ public sealed class FallbackBrowserTests(ChromiumFixture chromium, RedisServerFi
         await chat.IndicatorLabel.ClickAsync();
         await Expect(chat.Page.GetByTestId("fallback-reason")).ToContainTextAsync("The WebSocket was accepted and then closed");
         await SaveScreenshotAsync(chat, "indicator-sse-fallback.png");
+    }
+
+    [Fact]
+    public async Task WebSocketRefused_FallsBackToSse_AndSaysItCouldNotBeOpened_NotThatItWasClosed()
+    {
+        // Arrange: a frontend that answers every upgrade with 403, as a proxy that blocks WebSockets does.
+        await using var frontend = await FrontendTestHost.StartInFrontOfAsync(
+            Stack.ChatApi.BaseAddress, services => services.AddTransient<IStartupFilter, RefuseWebSocketUpgrades>());
+        var chat = await OpenChatAsync(frontend.Address.ToString());
+        await chat.SelectAgentAsync("gpt");
+
+        // Act
+        await chat.SendAsync("Hello");
+        await chat.WaitForAnswerAsync();
+
+        // Assert
+        await Expect(chat.Indicator).ToHaveAttributeAsync("data-tier", "sse");
+        await Expect(chat.Indicator).ToHaveAttributeAsync("data-fallback", "true");
+        Assert.Equal(await chat.ExpectedShownTextAsync(Recordings.DefaultAnswerOf("gpt")), await chat.ShownTextAsync(chat.LastAnswer));
+        await chat.IndicatorLabel.ClickAsync();
+        await Expect(chat.Page.GetByTestId("fallback-reason")).ToContainTextAsync("The WebSocket could not be opened");
+        await Expect(chat.Page.GetByTestId("fallback-reason")).Not.ToContainTextAsync("accepted");
     }
 
     [Fact]
@@ -177,6 +204,25 @@ public sealed class FallbackBrowserTests(ChromiumFixture chromium, RedisServerFi
         await Expect(chat.Answers).ToHaveCountAsync(1);
         Assert.Equal(await chat.ExpectedShownTextAsync(Recordings.DefaultAnswerOf("gpt")), await chat.ShownTextAsync(chat.LastAnswer));
         Assert.Single(Stack.Environment.OpenAI.Requests, request => request.Body.Contains(Prompt, StringComparison.Ordinal));
+    }
+
+    /// <summary>Answers every WebSocket upgrade with 403 before the frontend sees it.</summary>
+    private sealed class RefuseWebSocketUpgrades : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (context.Request.Headers.Upgrade.Any(value => string.Equals(value, "websocket", StringComparison.OrdinalIgnoreCase)))
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                }
+
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>

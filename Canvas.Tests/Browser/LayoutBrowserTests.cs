@@ -5,12 +5,13 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Canvas.Tests.Browser;
 
-/// <summary>Issue 10 item 1: from a phone to a laptop, every control is on screen and the input stays at the bottom.</summary>
+/// <summary>Issue 10 item 1: from a 360 px phone to a laptop, every control is on screen and the input stays at the bottom.</summary>
 public sealed class LayoutBrowserTests(ChromiumFixture chromium, RedisServerFixture redis, BrowserChatStack stack, ITestOutputHelper output)
     : BrowserTest(chromium, redis, stack, output)
 {
     [Theory]
     [InlineData("phone")]
+    [InlineData("small-phone")]
     [InlineData("desktop")]
     public async Task Chat_OnEachScreen_HasPickerIndicatorNewChatAndInputOnScreen(string screenName)
     {
@@ -28,13 +29,24 @@ public sealed class LayoutBrowserTests(ChromiumFixture chromium, RedisServerFixt
         await ExpectOnScreenAsync(chat.Page.Locator(".indicator-button"), screen);
         await ExpectOnScreenAsync(chat.Page.GetByTestId("theme-toggle"), screen);
         await ExpectOnScreenAsync(chat.Page.GetByTestId("send-button"), screen);
+        Assert.True(await chat.MessageInput.EvaluateAsync<bool>("box => box.value === '' && box.scrollHeight <= box.clientHeight"),
+            "The message box's placeholder does not fit in it.");
         var input = await chat.MessageInput.BoundingBoxAsync();
         Assert.InRange(screen.Height - (input!.Y + input.Height), 0, 40);
         var newChat = chat.Page.GetByTestId(screen.Mobile ? "toolbar-new-chat" : "new-conversation");
         await ExpectOnScreenAsync(newChat, screen);
         await Expect(chat.Page.GetByTestId("drawer-toggle")).ToBeVisibleAsync(new() { Visible = screen.Mobile });
         await Expect(chat.Page.GetByTestId("conversation-list")).ToBeVisibleAsync(new() { Visible = !screen.Mobile });
+        Assert.False(await chat.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth"),
+            "The page scrolls sideways.");
         await SaveScreenshotAsync(chat, $"layout-{screenName}.png");
+
+        // On a phone the indicator is its dot only; a tap shows its label and why, on screen.
+        await Expect(chat.IndicatorLabel).ToBeVisibleAsync(new() { Visible = !screen.Mobile });
+        await chat.Page.Locator(".indicator-button").ClickAsync();
+        var details = chat.Page.GetByTestId("connection-details");
+        await Expect(details.Locator(".details-label")).ToHaveTextAsync("🟢 WebSocket");
+        await ExpectOnScreenAsync(details, screen);
     }
 
     [Fact]

@@ -40,12 +40,12 @@ public sealed class RenderThrottleBrowserTests(ChromiumFixture chromium, RedisSe
     [MemberData(nameof(Intervals))]
     public async Task FastAnswer_RenderedThrottledOrOnEveryToken_ShowsTheWholeAnswer(int? renderEveryMs)
     {
-        // Arrange: ~650 tokens of Markdown with code, one token every 4 ms upstream. Rendered on every token, the
+        // Arrange: ~390 tokens of Markdown with code, one token every 4 ms upstream, on a 1280×800 desktop. Rendered on every token, the
         // page falls far behind (each render parses and highlights the whole answer so far), hence the long wait.
         var markdown = LongMarkdown();
         Stack.Environment.OpenAI.Enqueue(FakeResponse.Raw(OpenAIStreams.Tokens(markdown), "text/event-stream") with { ChunkDelay = TimeSpan.FromMilliseconds(4) });
         var path = renderEveryMs is { } ms ? $"/?renderEveryMs={ms}" : "/";
-        var chat = await OpenChatAsync(path, test: $"{nameof(FastAnswer_RenderedThrottledOrOnEveryToken_ShowsTheWholeAnswer)}({renderEveryMs?.ToString() ?? "default"})");
+        var chat = await OpenChatAsync(path, test: $"{nameof(FastAnswer_RenderedThrottledOrOnEveryToken_ShowsTheWholeAnswer)}({renderEveryMs?.ToString() ?? "default"})", screen: Screen.Desktop);
         await chat.SelectAgentAsync("gpt");
         await chat.SendAsync("Write a long answer");
         await Expect(chat.LastAnswer).ToHaveAttributeAsync("data-streaming", "true");

@@ -12,6 +12,14 @@ public sealed record Screen(int Width, int Height, bool Mobile)
     /// <summary>A laptop, 1280×800.</summary>
     public static Screen Desktop { get; } = new(1280, 800, Mobile: false);
 
-    /// <summary>Gets the screen by name, for theories: <c>phone</c> or <c>desktop</c>.</summary>
-    public static Screen Named(string name) => name == "phone" ? Phone : Desktop;
+    /// <summary>The narrowest phone the layout is made for, 360×740 (many Android phones).</summary>
+    public static Screen SmallPhone { get; } = new(360, 740, Mobile: true);
+
+    /// <summary>Gets the screen by name, for theories: <c>phone</c>, <c>small-phone</c> or <c>desktop</c>.</summary>
+    public static Screen Named(string name) => name switch
+    {
+        "phone" => Phone,
+        "small-phone" => SmallPhone,
+        _ => Desktop,
+    };
 }

@@ -27,6 +27,7 @@ public sealed class ChatApiHost : IAsyncDisposable
 {
     private static readonly Lazy<string> ContentRoot = new(FindContentRoot);
     private readonly WebApplication _app;
+    private int _disposed;
 
     private ChatApiHost(WebApplication app, CapturedLogs logs)
     {
@@ -84,8 +85,14 @@ public sealed class ChatApiHost : IAsyncDisposable
         new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/api/chat/ws", Query = query ?? "" }.Uri;
 
     /// <inheritdoc/>
+    /// <remarks>Once only: a test that stops an instance mid-way leaves it to its environment's disposal too.</remarks>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -117,6 +117,19 @@ public sealed class ChatControlsTests : BunitContext
         Assert.Equal("OpenAI", badge.TextContent);
     }
 
+    [Fact]
+    public void ConversationItem_UpdatedOnAnEarlierDay_ShowsTheDayAndItsAgent_AndTodaysShowTheTime()
+    {
+        var earlier = new ConversationSummary("c_1", "gpt", "Trip to Lisbon", DateTimeOffset.Parse("2025-03-14T12:00:00Z"), DateTimeOffset.Parse("2025-03-14T12:00:00Z"));
+        var today = earlier with { Id = "c_2", UpdatedAt = DateTimeOffset.Now };
+
+        var old = Render<ConversationItem>(parameters => parameters.Add(p => p.Conversation, earlier).Add(p => p.IsCurrent, false).Add(p => p.AgentName, "GPT"));
+        var recent = Render<ConversationItem>(parameters => parameters.Add(p => p.Conversation, today).Add(p => p.IsCurrent, false).Add(p => p.AgentName, "GPT"));
+
+        Assert.Matches(@"^1[45] \S+ 2025 · GPT$", old.Find("[data-testid=conversation-meta]").TextContent);
+        Assert.Matches(@"^\d\d:\d\d · GPT$", recent.Find("[data-testid=conversation-meta]").TextContent);
+    }
+
     private static MessageActionHandlers Handlers(Action<MessageView, string?>? retry = null, Func<MessageView, bool>? canRework = null) => new(
         Agents,
         canRework ?? (_ => false),

@@ -170,21 +170,4 @@ public sealed class ChatSessionTests
 
         public Task CancelGenerationAsync(string generationId, CancellationToken cancellationToken) => Task.CompletedTask;
     }
-
-    private sealed class NoStorage : IBrowserStorage
-    {
-        public ValueTask SetInFlightAsync(InFlightAnswer answer) => ValueTask.CompletedTask;
-
-        public ValueTask RemoveInFlightAsync(string conversationId) => ValueTask.CompletedTask;
-
-        public ValueTask SetPendingDeleteAsync(string conversationId, DateTimeOffset until) => ValueTask.CompletedTask;
-
-        public ValueTask RemovePendingDeleteAsync(string conversationId) => ValueTask.CompletedTask;
-
-        public ValueTask<IReadOnlyDictionary<string, DateTimeOffset>> GetPendingDeletesAsync() =>
-            ValueTask.FromResult<IReadOnlyDictionary<string, DateTimeOffset>>(new Dictionary<string, DateTimeOffset>());
-
-        public ValueTask<IAsyncDisposable> SubscribeAsync(Func<InFlightAnswer, Task> onInFlight, Func<Task> onVisible) =>
-            throw new NotSupportedException();
-    }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Canvas.WebFrontend.Client.Api;
 using Canvas.WebFrontend.Client.Components;
+using Canvas.WebFrontend.Client.Session;
 using Canvas.WebFrontend.Client.Transport;
 
 namespace Canvas.Tests.WebFrontend;
@@ -138,4 +139,22 @@ internal static class NoActions
 {
     public static MessageActionHandlers For(IReadOnlyList<AgentInfo>? agents = null) =>
         new(agents ?? [], _ => false, (_, _) => Task.CompletedTask, (_, _) => Task.CompletedTask, (_, _) => Task.CompletedTask);
+}
+
+/// <summary>Browser storage that keeps nothing.</summary>
+internal sealed class NoStorage : IBrowserStorage
+{
+    public ValueTask SetInFlightAsync(InFlightAnswer answer) => ValueTask.CompletedTask;
+
+    public ValueTask RemoveInFlightAsync(string conversationId) => ValueTask.CompletedTask;
+
+    public ValueTask SetPendingDeleteAsync(string conversationId, DateTimeOffset until) => ValueTask.CompletedTask;
+
+    public ValueTask RemovePendingDeleteAsync(string conversationId) => ValueTask.CompletedTask;
+
+    public ValueTask<IReadOnlyDictionary<string, DateTimeOffset>> GetPendingDeletesAsync() =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, DateTimeOffset>>(new Dictionary<string, DateTimeOffset>());
+
+    public ValueTask<IAsyncDisposable> SubscribeAsync(Func<InFlightAnswer, Task> onInFlight, Func<Task> onVisible) =>
+        throw new NotSupportedException();
 }

@@ -2,7 +2,7 @@ namespace Canvas.WebFrontend.Client.Session;
 
 /// <summary>
 /// Reads the knobs a page address may turn (<c>?renderEveryMs=0</c>, <c>?undoDeleteMs=</c>,
-/// <c>?conversationsPerPage=</c>): for measuring, and for tests that must not wait on a clock.
+/// <c>?conversationsPerPage=</c>, <c>?apiCheckEveryMs=</c>): for measuring, and for tests that must not wait on a clock.
 /// </summary>
 public static class AddressQuery
 {
