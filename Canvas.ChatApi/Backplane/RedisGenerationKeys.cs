@@ -19,6 +19,7 @@ internal readonly struct RedisGenerationKeys
         EventsChannelName = $"{stem}:events";
         EventsChannel = RedisChannel.Literal(EventsChannelName);
         CancelChannel = RedisChannel.Literal($"{stem}:cancel");
+        LogRecordLease = [Log, Record, Lease];
     }
 
     /// <summary>Gets the stream holding the events; entry id <c>{seq}-1</c>, field <c>e</c> the event JSON.</summary>
@@ -38,6 +39,12 @@ internal readonly struct RedisGenerationKeys
 
     /// <summary>Gets the channel that announces each appended event (its JSON).</summary>
     public RedisChannel EventsChannel { get; }
+
+    /// <summary>
+    /// Gets the keys the append and heartbeat scripts take (log, record, lease). Shared by every append of the
+    /// generation instead of an array per append; the multiplexer only reads it.
+    /// </summary>
+    public RedisKey[] LogRecordLease { get; }
 
     /// <summary>Gets the channel that carries cancel requests.</summary>
     public RedisChannel CancelChannel { get; }
