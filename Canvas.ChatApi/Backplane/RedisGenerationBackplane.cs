@@ -39,6 +39,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     private readonly BackplaneOptions options;
     private readonly ILogger<RedisGenerationBackplane> logger;
     private readonly long runningTtlMs;
+    private readonly string appendScript;
     private readonly ReplicaIdentity replica;
     private readonly RedisReplicaLease lease;
     private readonly ConcurrentDictionary<string, LocalGenerationFeed> localFeeds = new(StringComparer.Ordinal);
@@ -86,6 +87,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         // A running generation's keys outlive its lease by the retention period, so an abandoned one that no reader
         // ever declared lost still disappears, and one that was declared lost stays replayable as long as any other.
         runningTtlMs = ToMilliseconds(this.options.OwnerTimeout + this.options.Retention);
+        appendScript = RedisGenerationScripts.Append(this.options.MaxEventsPerGeneration, ToMilliseconds(this.options.Retention), runningTtlMs);
     }
 
     private IDatabase Database => connection.GetDatabase();
@@ -505,18 +507,9 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     {
         var keys = ownedKeys.TryGetValue(generationEvent.GenerationId, out var owned) ? owned : KeysOf(generationEvent.GenerationId);
         return Database.ScriptEvaluateAsync(
-            RedisGenerationScripts.Append,
+            appendScript,
             keys.LogRecordLease,
-            [
-                generationEvent.Seq,
-                generationEvent.ToUtf8Json(),
-                generationEvent.IsTerminal ? 1 : 0,
-                options.MaxEventsPerGeneration,
-                ToMilliseconds(options.Retention),
-                runningTtlMs,
-                keys.EventsChannelName,
-                (int)mode,
-            ]);
+            [generationEvent.Seq, generationEvent.ToUtf8Json(), generationEvent.IsTerminal ? 1 : 0, (int)mode]);
     }
 
     /// <summary>
@@ -638,7 +631,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         }
     }
 
-    /// <summary>What the append script does (its eighth argument).</summary>
+    /// <summary>What the append script does (its fourth argument).</summary>
     private enum AppendMode
     {
         /// <summary>Append when the seq is next.</summary>

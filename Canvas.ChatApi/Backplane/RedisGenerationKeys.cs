@@ -16,8 +16,7 @@ internal readonly struct RedisGenerationKeys
         Record = $"{stem}:rec";
         Lease = $"{stem}:lease";
         Cancel = $"{stem}:cancel";
-        EventsChannelName = $"{stem}:events";
-        EventsChannel = RedisChannel.Literal(EventsChannelName);
+        EventsChannel = RedisChannel.Literal($"{stem}:events");
         CancelChannel = RedisChannel.Literal($"{stem}:cancel");
         LogRecordLease = [Log, Record, Lease];
     }
@@ -34,10 +33,7 @@ internal readonly struct RedisGenerationKeys
     /// <summary>Gets the flag set by a cancel request, for a runner that subscribes after it.</summary>
     public RedisKey Cancel { get; }
 
-    /// <summary>Gets the name of <see cref="EventsChannel"/>, as the append script takes it.</summary>
-    public string EventsChannelName { get; }
-
-    /// <summary>Gets the channel that announces each appended event (its JSON).</summary>
+    /// <summary>Gets the channel that announces each appended event (its JSON); the append script names it after <see cref="Log"/>.</summary>
     public RedisChannel EventsChannel { get; }
 
     /// <summary>
