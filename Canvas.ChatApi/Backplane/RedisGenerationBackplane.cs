@@ -149,7 +149,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         Exception? transient = null;
         try
         {
-            outcome = AppendResult.Of(await SendAppendAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false)).Outcome;
+            outcome = AppendResult.Of(await SendAppendAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false), generationEvent.Seq).Outcome;
         }
         catch (Exception exception) when (TransientRedis.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
         {
@@ -217,7 +217,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxAppendRetryPause.Ticks));
             try
             {
-                return AppendResult.Of(await SendAppendAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false)).Outcome;
+                return AppendResult.Of(await SendAppendAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false), generationEvent.Seq).Outcome;
             }
             catch (Exception exception) when (TransientRedis.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
             {
@@ -524,7 +524,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         var seq = last + 1;
         while (true)
         {
-            var (outcome, topSeq) = AppendResult.Of(await SendAppendAsync(GenerationLost.At(generationId, seq), mode).ConfigureAwait(false));
+            var (outcome, topSeq) = AppendResult.Of(await SendAppendAsync(GenerationLost.At(generationId, seq), mode).ConfigureAwait(false), seq);
             switch (outcome)
             {
                 case RedisAppendOutcome.Appended:
@@ -624,8 +624,14 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     /// <summary>The append script's reply: what it did, and the log's top seq after it.</summary>
     private readonly record struct AppendResult(RedisAppendOutcome Outcome, long TopSeq)
     {
-        public static AppendResult Of(RedisResult reply)
+        /// <summary>Reads the reply to the append of <paramref name="seq"/>: 1 when appended, else a pair.</summary>
+        public static AppendResult Of(RedisResult reply, long seq)
         {
+            if (reply.Resp2Type == ResultType.Integer)
+            {
+                return new(RedisAppendOutcome.Appended, seq);
+            }
+
             var values = (RedisResult[])reply!;
             return new((RedisAppendOutcome)(long)values[0], (long)values[1]);
         }

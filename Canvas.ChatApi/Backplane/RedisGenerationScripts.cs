@@ -31,12 +31,13 @@ internal static class RedisGenerationScripts
     /// as already appended, and neither stored nor announced twice; a different event at a taken seq is refused.
     /// KEYS: log, record, lease. ARGV: seq, event JSON, terminal (1/0), mode (0 append, 1 only if the lease expired,
     /// 2 probe: never write, answer -1 where it would). The events channel is the log's name with <c>:events</c> for
-    /// <c>:log</c> (<see cref="RedisGenerationKeys"/>). Returns { <see cref="RedisAppendOutcome"/>, the log's top seq
-    /// after the call (-1 when empty) }.
+    /// <c>:log</c> (<see cref="RedisGenerationKeys"/>). Returns 1 when it appended the event (the log's top seq is
+    /// then the event's), else { <see cref="RedisAppendOutcome"/>, the log's top seq (-1 when empty) }.
     /// </summary>
     /// <remarks>
     /// The settings are written into the script, once per backplane, instead of sent with every append: as arguments
-    /// they were half of the append's arguments, and an append is sent per token.
+    /// they were half of the append's arguments, and an append is sent per token. For the same reason the reply of the
+    /// common case is one integer, not a table of two (one reply object instead of four).
     /// </remarks>
     /// <param name="maxEvents">The events a log keeps at most.</param>
     /// <param name="retentionMs">How long an ended generation stays, in milliseconds.</param>
@@ -80,7 +81,7 @@ internal static class RedisGenerationScripts
           end
         end
         redis.call('PUBLISH', string.sub(KEYS[1], 1, -5) .. ':events', ARGV[2])
-        return { 1, tonumber(ARGV[1]) }
+        return 1
         """;
 
     /// <summary>
