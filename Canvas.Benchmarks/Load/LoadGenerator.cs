@@ -24,11 +24,11 @@ internal static class LoadGenerator
         }
 
         var options = LoadOptions.Parse(args);
-        await using var upstream = options.Url is null ? await SyntheticOpenAIUpstream.StartAsync(options.Tokens, options.TokenInterval) : null;
+        await using var upstream = options.Url is null ? await StartUpstreamAsync(options) : null;
         await using var floor = options.Tier == "hop-floor" ? await HopFloorRelay.StartAsync(upstream!.BaseAddress) : null;
-        await using var host = upstream is null || floor is not null ? null : new SelfHostedChatApi(upstream.BaseAddress, options.Redis);
+        await using var host = upstream is null || floor is not null ? null : new SelfHostedChatApi(upstream.BaseAddress, options.Redis, provider: options.Upstream);
         // The follower accepts the same tokens, as every replica behind one frontend does.
-        await using var follower = options.Tier == "follow" ? new SelfHostedChatApi(upstream!.BaseAddress, options.Redis, host!.SigningKey) : null;
+        await using var follower = options.Tier == "follow" ? new SelfHostedChatApi(upstream!.BaseAddress, options.Redis, host!.SigningKey, options.Upstream) : null;
         await using var frontend = options.Tier == "webfrontend" ? await SelfHostedWebFrontend.StartAsync(host!.BaseAddress, host.SigningKey) : null;
         var baseAddress = options.Url ?? floor?.BaseAddress ?? frontend?.BaseAddress ?? host!.BaseAddress;
         var token = options.Token ?? host?.TokenFor("load") ?? "floor";
@@ -41,7 +41,7 @@ internal static class LoadGenerator
 
         var results = new ConcurrentBag<AnswerResult>();
         var remaining = options.Requests;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cost = ProcessCost.Now();
         var wall = Stopwatch.StartNew();
         await using (var progress = new LoadProgress(options.Requests))
         {
@@ -57,7 +57,7 @@ internal static class LoadGenerator
         }
 
         wall.Stop();
-        var report = LoadReport.From(options, [.. results], wall.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
+        var report = LoadReport.From(options, [.. results], wall.Elapsed, ProcessCost.Now().Since(cost));
         Console.Write(report.ToText());
         if (options.Out is { } path)
         {
@@ -67,6 +67,10 @@ internal static class LoadGenerator
 
         return results.All(r => r.Complete) ? 0 : 1;
     }
+
+    private static async Task<ISyntheticUpstream> StartUpstreamAsync(LoadOptions options) => options.Upstream == "ollama"
+        ? await SyntheticOllamaUpstream.StartAsync(options.Tokens, options.TokenInterval)
+        : await SyntheticOpenAIUpstream.StartAsync(options.Tokens, options.TokenInterval);
 
     private static HttpClient NewClient(Uri baseAddress, string token)
     {

@@ -11,19 +11,19 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Canvas.Benchmarks.Load;
 
-/// <summary>A ChatApi on loopback Kestrel whose only agent is backed by the synthetic upstream.</summary>
+/// <summary>A ChatApi on loopback Kestrel whose OpenAI (or Ollama) provider is the synthetic upstream.</summary>
 internal sealed class SelfHostedChatApi : WebApplicationFactory<ChatServices>
 {
     private readonly string _signingKey;
     private readonly Dictionary<string, string?> _settings;
 
     /// <summary>Starts a ChatApi; a second replica of one user's answers is given the first's <paramref name="signingKey"/>.</summary>
-    public SelfHostedChatApi(Uri upstream, string? redis, string? signingKey = null)
+    public SelfHostedChatApi(Uri upstream, string? redis, string? signingKey = null, string provider = "openai")
     {
         _signingKey = signingKey ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         _settings = new()
         {
-            ["Canvas:Providers:OpenAI:Endpoint"] = upstream.ToString(),
+            [provider == "ollama" ? "Canvas:Providers:Ollama:Endpoint" : "Canvas:Providers:OpenAI:Endpoint"] = upstream.ToString(),
             ["Canvas:Providers:OpenAI:ApiKey"] = "sk-load",
             ["Canvas:Auth:SigningKey"] = _signingKey,
             ["ConnectionStrings:redis"] = redis,

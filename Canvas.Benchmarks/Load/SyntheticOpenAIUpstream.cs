@@ -9,7 +9,7 @@ namespace Canvas.Benchmarks.Load;
 /// An OpenAI-compatible chat completions endpoint that streams a fixed number of tokens at a fixed pace, each stamped
 /// with the moment it is emitted (<see cref="TokenStamp"/>), so the load generator measures Canvas rather than a model.
 /// </summary>
-internal sealed class SyntheticOpenAIUpstream : IAsyncDisposable
+internal sealed class SyntheticOpenAIUpstream : ISyntheticUpstream
 {
     private readonly WebApplication _app;
 

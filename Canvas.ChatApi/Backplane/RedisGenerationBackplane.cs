@@ -39,6 +39,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     private readonly BackplaneOptions options;
     private readonly ILogger<RedisGenerationBackplane> logger;
     private readonly long runningTtlMs;
+    private readonly string appendScript;
     private readonly ReplicaIdentity replica;
     private readonly RedisReplicaLease lease;
     private readonly ConcurrentDictionary<string, LocalGenerationFeed> localFeeds = new(StringComparer.Ordinal);
@@ -86,6 +87,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         // A running generation's keys outlive its lease by the retention period, so an abandoned one that no reader
         // ever declared lost still disappears, and one that was declared lost stays replayable as long as any other.
         runningTtlMs = ToMilliseconds(this.options.OwnerTimeout + this.options.Retention);
+        appendScript = RedisGenerationScripts.Append(this.options.MaxEventsPerGeneration, ToMilliseconds(this.options.Retention), runningTtlMs);
     }
 
     private IDatabase Database => connection.GetDatabase();
@@ -137,23 +139,50 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     /// replicas would declare the generation lost anyway. That is safe because the script takes the same event at
     /// its seq only once: an attempt whose reply was lost is answered as appended, stored and announced once.
     /// Local readers wait for the retry; only an append that gives up (it then throws) sends them to the log.
+    /// The first attempt awaits the multiplexer's own task in this one method: the retries, rare, live apart, so a
+    /// token costs one state machine here instead of one per layer.
     /// </remarks>
     public async Task<bool> AppendAsync(GenerationEvent generationEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(generationEvent);
-        var generationId = generationEvent.GenerationId;
         RedisAppendOutcome outcome;
+        Exception? transient = null;
         try
         {
-            outcome = await AppendRetryingAsync(generationEvent, cancellationToken).ConfigureAwait(false);
+            outcome = AppendResult.Of(await SendAppendAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false), generationEvent.Seq).Outcome;
+        }
+        catch (Exception exception) when (TransientRedis.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            outcome = default;
+            transient = exception;
         }
         catch (Exception)
         {
             // Whether the log took the event is unknown: local readers go on from the log, which knows.
-            AbandonFeed(generationId);
+            AbandonFeed(generationEvent.GenerationId);
             throw;
         }
 
+        if (transient is not null)
+        {
+            try
+            {
+                outcome = await AppendAgainAsync(generationEvent, transient, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                AbandonFeed(generationEvent.GenerationId);
+                throw;
+            }
+        }
+
+        return Appended(generationEvent, outcome);
+    }
+
+    /// <summary>Feeds local readers an event the log took, or sends them to the log when it refused it.</summary>
+    private bool Appended(GenerationEvent generationEvent, RedisAppendOutcome outcome)
+    {
+        var generationId = generationEvent.GenerationId;
         var appended = outcome is RedisAppendOutcome.Appended or RedisAppendOutcome.AlreadyAppended;
         if (localFeeds.TryGetValue(generationId, out var feed))
         {
@@ -175,30 +204,30 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         return appended;
     }
 
-    private async Task<RedisAppendOutcome> AppendRetryingAsync(GenerationEvent generationEvent, CancellationToken cancellationToken)
+    /// <summary>Sends an append again after <paramref name="firstFailure"/>, until it lands or the owner timeout passed.</summary>
+    private async Task<RedisAppendOutcome> AppendAgainAsync(GenerationEvent generationEvent, Exception firstFailure, CancellationToken cancellationToken)
     {
-        long? givingUpAt = null;
+        var givingUpAt = Environment.TickCount64 + ToMilliseconds(options.OwnerTimeout);
         var pause = FirstAppendRetryPause;
+        var failure = firstFailure;
         while (true)
         {
+            LogAppendRetried(generationEvent.GenerationId, generationEvent.Seq, failure.GetType().Name);
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxAppendRetryPause.Ticks));
             try
             {
-                var (outcome, _) = await AppendCoreAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false);
-                return outcome;
+                return AppendResult.Of(await SendAppendAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false), generationEvent.Seq).Outcome;
             }
             catch (Exception exception) when (TransientRedis.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
             {
-                var now = Environment.TickCount64;
-                givingUpAt ??= now + ToMilliseconds(options.OwnerTimeout);
-                if (now >= givingUpAt)
+                if (Environment.TickCount64 >= givingUpAt)
                 {
                     LogAppendGaveUp(generationEvent.GenerationId, generationEvent.Seq, options.OwnerTimeout);
                     throw;
                 }
 
-                LogAppendRetried(generationEvent.GenerationId, generationEvent.Seq, exception.GetType().Name);
-                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxAppendRetryPause.Ticks));
+                failure = exception;
             }
         }
     }
@@ -311,7 +340,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         var keys = KeysOf(generationId);
         await Database.ScriptEvaluateAsync(
                 RedisGenerationScripts.Heartbeat,
-                [keys.Log, keys.Record, keys.Lease],
+                keys.LogRecordLease,
                 [ToMilliseconds(options.OwnerTimeout), runningTtlMs])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -480,25 +509,14 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         }
     }
 
-    private async Task<(RedisAppendOutcome Outcome, long TopSeq)> AppendCoreAsync(GenerationEvent generationEvent, AppendMode mode)
+    /// <summary>Sends the append script for one event; the multiplexer's own task, awaited by the caller.</summary>
+    private Task<RedisResult> SendAppendAsync(GenerationEvent generationEvent, AppendMode mode)
     {
         var keys = ownedKeys.TryGetValue(generationEvent.GenerationId, out var owned) ? owned : KeysOf(generationEvent.GenerationId);
-        var json = generationEvent.ToUtf8Json();
-        var result = await Database.ScriptEvaluateAsync(
-            RedisGenerationScripts.Append,
-            [keys.Log, keys.Record, keys.Lease],
-            [
-                generationEvent.Seq,
-                json,
-                generationEvent.IsTerminal ? 1 : 0,
-                options.MaxEventsPerGeneration,
-                ToMilliseconds(options.Retention),
-                runningTtlMs,
-                keys.EventsChannelName,
-                (int)mode,
-            ]).ConfigureAwait(false);
-        var values = (RedisResult[])result!;
-        return ((RedisAppendOutcome)(long)values[0], (long)values[1]);
+        return Database.ScriptEvaluateAsync(
+            appendScript,
+            keys.LogRecordLease,
+            [generationEvent.Seq, generationEvent.ToUtf8Json(), generationEvent.IsTerminal ? 1 : 0, (int)mode]);
     }
 
     /// <summary>
@@ -513,7 +531,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         var seq = last + 1;
         while (true)
         {
-            var (outcome, topSeq) = await AppendCoreAsync(GenerationLost.At(generationId, seq), mode).ConfigureAwait(false);
+            var (outcome, topSeq) = AppendResult.Of(await SendAppendAsync(GenerationLost.At(generationId, seq), mode).ConfigureAwait(false), seq);
             switch (outcome)
             {
                 case RedisAppendOutcome.Appended:
@@ -610,7 +628,23 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         Message = "Reader of generation {GenerationId} got seq {AnnouncedSeq} after {LastSeq}; re-reading the log to fill the gap")]
     private partial void LogGapHealed(string generationId, long lastSeq, long announcedSeq);
 
-    /// <summary>What the append script does (its eighth argument).</summary>
+    /// <summary>The append script's reply: what it did, and the log's top seq after it.</summary>
+    private readonly record struct AppendResult(RedisAppendOutcome Outcome, long TopSeq)
+    {
+        /// <summary>Reads the reply to the append of <paramref name="seq"/>: 1 when appended, else a pair.</summary>
+        public static AppendResult Of(RedisResult reply, long seq)
+        {
+            if (reply.Resp2Type == ResultType.Integer)
+            {
+                return new(RedisAppendOutcome.Appended, seq);
+            }
+
+            var values = (RedisResult[])reply!;
+            return new((RedisAppendOutcome)(long)values[0], (long)values[1]);
+        }
+    }
+
+    /// <summary>What the append script does (its fourth argument).</summary>
     private enum AppendMode
     {
         /// <summary>Append when the seq is next.</summary>

@@ -16,9 +16,9 @@ internal readonly struct RedisGenerationKeys
         Record = $"{stem}:rec";
         Lease = $"{stem}:lease";
         Cancel = $"{stem}:cancel";
-        EventsChannelName = $"{stem}:events";
-        EventsChannel = RedisChannel.Literal(EventsChannelName);
+        EventsChannel = RedisChannel.Literal($"{stem}:events");
         CancelChannel = RedisChannel.Literal($"{stem}:cancel");
+        LogRecordLease = [Log, Record, Lease];
     }
 
     /// <summary>Gets the stream holding the events; entry id <c>{seq}-1</c>, field <c>e</c> the event JSON.</summary>
@@ -33,11 +33,14 @@ internal readonly struct RedisGenerationKeys
     /// <summary>Gets the flag set by a cancel request, for a runner that subscribes after it.</summary>
     public RedisKey Cancel { get; }
 
-    /// <summary>Gets the name of <see cref="EventsChannel"/>, as the append script takes it.</summary>
-    public string EventsChannelName { get; }
-
-    /// <summary>Gets the channel that announces each appended event (its JSON).</summary>
+    /// <summary>Gets the channel that announces each appended event (its JSON); the append script names it after <see cref="Log"/>.</summary>
     public RedisChannel EventsChannel { get; }
+
+    /// <summary>
+    /// Gets the keys the append and heartbeat scripts take (log, record, lease). Shared by every append of the
+    /// generation instead of an array per append; the multiplexer only reads it.
+    /// </summary>
+    public RedisKey[] LogRecordLease { get; }
 
     /// <summary>Gets the channel that carries cancel requests.</summary>
     public RedisChannel CancelChannel { get; }

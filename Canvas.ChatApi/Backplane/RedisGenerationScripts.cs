@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Canvas.ChatApi.Backplane;
 
 /// <summary>
@@ -27,16 +29,30 @@ internal static class RedisGenerationScripts
     /// TTL again whenever less than the retention is left, so a long answer needs no heartbeat to stay stored.
     /// Appending is idempotent per seq: the same event again (a retry of an append whose reply was lost) is answered
     /// as already appended, and neither stored nor announced twice; a different event at a taken seq is refused.
-    /// KEYS: log, record, lease. ARGV: seq, event JSON, terminal (1/0), max events, retention ms, running TTL ms,
-    /// events channel, mode (0 append, 1 only if the lease expired, 2 probe: never write, answer -1 where it would).
-    /// Returns { <see cref="RedisAppendOutcome"/>, the log's top seq after the call (-1 when empty) }.
+    /// KEYS: log, record, lease. ARGV: seq, event JSON, terminal (1/0), mode (0 append, 1 only if the lease expired,
+    /// 2 probe: never write, answer -1 where it would). The events channel is the log's name with <c>:events</c> for
+    /// <c>:log</c> (<see cref="RedisGenerationKeys"/>). Returns 1 when it appended the event (the log's top seq is
+    /// then the event's), else { <see cref="RedisAppendOutcome"/>, the log's top seq (-1 when empty) }.
     /// </summary>
-    public const string Append = """
+    /// <remarks>
+    /// The settings are written into the script, once per backplane, instead of sent with every append: as arguments
+    /// they were half of the append's arguments, and an append is sent per token. For the same reason the reply of the
+    /// common case is one integer, not a table of two (one reply object instead of four).
+    /// </remarks>
+    /// <param name="maxEvents">The events a log keeps at most.</param>
+    /// <param name="retentionMs">How long an ended generation stays, in milliseconds.</param>
+    /// <param name="runningTtlMs">The TTL of a running generation's keys, in milliseconds.</param>
+    public static string Append(int maxEvents, long retentionMs, long runningTtlMs) => AppendTemplate
+        .Replace("{maxEvents}", maxEvents.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{retentionMs}", retentionMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{runningTtlMs}", runningTtlMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    private const string AppendTemplate = """
         local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
         local topSeq = -1
         if #top > 0 then
           topSeq = tonumber(string.match(top[1][1], '^(%d+)-'))
-          if ARGV[8] == '0' and tonumber(ARGV[1]) <= topSeq then
+          if ARGV[4] == '0' and tonumber(ARGV[1]) <= topSeq then
             local held = redis.call('XRANGE', KEYS[1], ARGV[1] .. '-1', ARGV[1] .. '-1')
             if #held > 0 and held[1][2][2] == ARGV[2] then return { 2, topSeq } end
             return { 0, topSeq }
@@ -47,25 +63,25 @@ internal static class RedisGenerationScripts
           end
         end
         if redis.call('EXISTS', KEYS[2]) == 0 then return { -2, topSeq } end
-        if ARGV[8] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return { -1, topSeq } end
+        if ARGV[4] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return { -1, topSeq } end
         if tonumber(ARGV[1]) ~= topSeq + 1 then return { 0, topSeq } end
-        if ARGV[8] == '2' then return { -1, topSeq } end
+        if ARGV[4] == '2' then return { -1, topSeq } end
         local id = ARGV[1] .. '-1'
         if ARGV[3] == '1' then
-          redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], id, 'e', ARGV[2], 'end', '1')
-          redis.call('PEXPIRE', KEYS[1], ARGV[5])
-          redis.call('PEXPIRE', KEYS[2], ARGV[5])
+          redis.call('XADD', KEYS[1], 'MAXLEN', '~', '{maxEvents}', id, 'e', ARGV[2], 'end', '1')
+          redis.call('PEXPIRE', KEYS[1], {retentionMs})
+          redis.call('PEXPIRE', KEYS[2], {retentionMs})
           redis.call('DEL', KEYS[3])
         else
-          redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], id, 'e', ARGV[2])
-          if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[6]) end
-          if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[5]) then
-            redis.call('PEXPIRE', KEYS[1], ARGV[6])
-            redis.call('PEXPIRE', KEYS[2], ARGV[6])
+          redis.call('XADD', KEYS[1], 'MAXLEN', '~', '{maxEvents}', id, 'e', ARGV[2])
+          if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], {runningTtlMs}) end
+          if redis.call('PTTL', KEYS[2]) < {retentionMs} then
+            redis.call('PEXPIRE', KEYS[1], {runningTtlMs})
+            redis.call('PEXPIRE', KEYS[2], {runningTtlMs})
           end
         end
-        redis.call('PUBLISH', ARGV[7], ARGV[2])
-        return { 1, tonumber(ARGV[1]) }
+        redis.call('PUBLISH', string.sub(KEYS[1], 1, -5) .. ':events', ARGV[2])
+        return 1
         """;
 
     /// <summary>

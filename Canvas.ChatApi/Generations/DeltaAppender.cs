@@ -37,7 +37,7 @@ internal sealed class DeltaAppender
     private readonly Action _onLost;
     private readonly int _window;
     private readonly Task<bool> _appending;
-    private TaskCompletionSource? _sleeping;
+    private readonly WakeSignal _wake = new();
     private volatile bool _completed;
 
     /// <summary>Starts appending; <paramref name="onLost"/> runs when the log refuses an append or fails.</summary>
@@ -84,22 +84,21 @@ internal sealed class DeltaAppender
         Wake();
     }
 
-    private void Wake() => Interlocked.Exchange(ref _sleeping, null)?.TrySetResult();
+    private void Wake() => _wake.Wake();
 
-    /// <summary>Returns a task that completes at the next text or completion.</summary>
+    /// <summary>Returns a wait that completes at the next text or completion.</summary>
     /// <remarks>Not async, and awaited in the appender's own loop: an async helper allocated its state machine per sleep, so per token.</remarks>
-    private Task Sleep()
+    private ValueTask Sleep()
     {
-        var sleeping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Interlocked.Exchange(ref _sleeping, sleeping);
+        _wake.Arm();
 
-        // Text (or completion) that arrived before the signal was in place would otherwise wake nobody.
+        // Text (or completion) that arrived before the signal was armed would otherwise wake nobody.
         if (!_pending.IsEmpty || _completed)
         {
             Wake();
         }
 
-        return sleeping.Task;
+        return _wake.WaitAsync();
     }
 
     private async Task<bool> AppendAsync()

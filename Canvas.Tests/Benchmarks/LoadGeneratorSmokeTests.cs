@@ -11,13 +11,14 @@ public sealed class LoadGeneratorSmokeTests : IDisposable
     public void Dispose() => File.Delete(_out);
 
     [Theory]
-    [InlineData("sse")]
-    [InlineData("hop-floor")]
-    [InlineData("webfrontend")]
-    public async Task RunAsync_SmallLoad_EveryAnswerArrivesAndTheResultCountsEveryStampedToken(string tier)
+    [InlineData("sse", "openai")]
+    [InlineData("sse", "ollama")]
+    [InlineData("hop-floor", "openai")]
+    [InlineData("webfrontend", "openai")]
+    public async Task RunAsync_SmallLoad_EveryAnswerArrivesAndTheResultCountsEveryStampedToken(string tier, string upstream)
     {
         // Arrange
-        string[] args = ["--tier", tier, "--concurrency", "2", "--requests", "4", "--tokens", "5", "--token-interval-ms", "1", "--out", _out];
+        string[] args = ["--tier", tier, "--upstream", upstream, "--concurrency", "2", "--requests", "4", "--tokens", "5", "--token-interval-ms", "1", "--out", _out];
 
         // Act
         var exitCode = await LoadGenerator.RunAsync(args).WaitAsync(TimeSpan.FromMinutes(2));
@@ -28,5 +29,6 @@ public sealed class LoadGeneratorSmokeTests : IDisposable
         Assert.Equal(4, result.RootElement.GetProperty("complete").GetInt32());
         Assert.Equal(20, result.RootElement.GetProperty("tokensMeasured").GetInt64());
         Assert.Equal(JsonValueKind.Object, result.RootElement.GetProperty("tokenLatencyMs").ValueKind);
+        Assert.True(result.RootElement.GetProperty("allocatedBytesPerToken").GetDouble() > 0);
     }
 }
