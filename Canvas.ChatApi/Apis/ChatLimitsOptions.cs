@@ -28,6 +28,23 @@ public sealed class ChatLimitsOptions
     /// </summary>
     public int MaxOpenStreamsPerUser { get; set; } = 20;
 
+    /// <summary>
+    /// Gets or sets how many answers this instance runs at once; a start past it is refused with 503
+    /// <c>server_busy</c> and <c>Retry-After</c> before anything is stored. Null (the default) derives it from the
+    /// process's open-file limit: each running answer holds two descriptors (its client's socket and its
+    /// provider's), so about (limit − <see cref="ReservedFileDescriptors"/>) / 2; no cap where there is no limit.
+    /// Whatever it is set to, a start is also refused when the instance's client connections and running answers
+    /// would use more descriptors than the limit leaves.
+    /// </summary>
+    public int? MaxConcurrentAnswers { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many of the process's file descriptors are kept for everything but answers and their
+    /// clients: loaded assemblies (two each), Redis, listeners, logs, the providers' idle pooled connections. The
+    /// default is 1,000.
+    /// </summary>
+    public int ReservedFileDescriptors { get; set; } = 1_000;
+
     /// <summary>Gets or sets how often an idle SSE stream gets a keep-alive comment. The default is 15 seconds.</summary>
     public TimeSpan SseKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 

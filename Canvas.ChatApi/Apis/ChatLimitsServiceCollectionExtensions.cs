@@ -11,8 +11,9 @@ internal static class ChatLimitsServiceCollectionExtensions
         services.AddOptions<ChatLimitsOptions>()
             .BindConfiguration(ChatLimitsOptions.SectionName)
             .Validate(o => o.MaxMessageChars > 0 && o.MaxRequestBodyBytes > 0 && o.MaxWebSocketMessageBytes > 0
-                    && o.StartsPerMinute > 0 && o.MaxOpenStreamsPerUser > 0,
+                    && o.StartsPerMinute > 0 && o.MaxOpenStreamsPerUser > 0 && o.MaxConcurrentAnswers is null or > 0,
                 $"{ChatLimitsOptions.SectionName} limits must be positive.")
+            .Validate(o => o.ReservedFileDescriptors >= 0, $"{ChatLimitsOptions.SectionName}:ReservedFileDescriptors must not be negative.")
             .Validate(o => o.SseKeepAlive > TimeSpan.Zero, $"{ChatLimitsOptions.SectionName}:SseKeepAlive must be positive.")
             .ValidateOnStart();
 

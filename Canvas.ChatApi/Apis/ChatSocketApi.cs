@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using Canvas.ChatApi.Auth;
+using Canvas.ChatApi.Capacity;
 using Canvas.ChatApi.Generations;
 using Canvas.ChatApi.Streaming;
 using Microsoft.AspNetCore.Authentication;
@@ -24,7 +25,7 @@ public static class ChatSocketApi
             .WithSummary("WebSocket upgrade; many generations per socket (Authorization header or ?ticket=).");
 
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> AcceptChatSocket(
-        HttpContext context, ChatServices services, OpenStreamLimiter openStreams, ILoggerFactory loggers)
+        HttpContext context, ChatServices services, OpenStreamLimiter openStreams, InstanceCapacity capacity, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -41,6 +42,12 @@ public static class ChatSocketApi
         }
 
         context.User = authentication.Principal;
+        if (!capacity.HasRoomForStream)
+        {
+            await socket.CloseAsync(TryAgainLater, Truncate(InstanceCapacity.Refusal.Message), context.RequestAborted);
+            return TypedResults.Empty;
+        }
+
         using var stream = await openStreams.TryOpenAsync(context.User.GetUserId(), context.RequestAborted);
         if (stream is null)
         {

@@ -1,8 +1,10 @@
 using Canvas.ChatApi.Agents;
 using Canvas.ChatApi.Apis;
 using Canvas.ChatApi.Auth;
+using Canvas.ChatApi.Capacity;
 using Canvas.ChatApi.Conversations;
 using Canvas.ChatApi.Generations;
+using Canvas.ChatApi.Providers;
 using Canvas.ChatApi.Telemetry;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -37,6 +39,8 @@ public static class Extensions
         builder.AddChatAgents();
 
         services.AddChatLimits();
+        services.AddInstanceCapacity();
+        services.AddHostedService<ProviderFailureWarmUp>();
         services.AddOptions<ConversationOptions>()
             .BindConfiguration(ConversationOptions.SectionName)
             .Validate(o => o.Retention > TimeSpan.Zero && o.MaxPerUser > 0,

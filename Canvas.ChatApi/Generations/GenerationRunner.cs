@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.RateLimiting;
 using Canvas.ChatApi.Backplane;
+using Canvas.ChatApi.Capacity;
 using Canvas.ChatApi.Conversations;
 using Canvas.ChatApi.Providers;
 using Canvas.ServiceDefaults.Http;
@@ -20,6 +21,7 @@ public sealed partial class GenerationRunner(
     IGenerationBackplane backplane,
     IConversationStore conversations,
     IStartRequestLedger startRequests,
+    InstanceCapacity capacity,
     ReplicaIdentity replica,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -58,11 +60,21 @@ public sealed partial class GenerationRunner(
     /// <param name="command">The validated request.</param>
     /// <param name="cancellationToken">Cancels the start until the message is accepted; never the generation.</param>
     /// <remarks>
-    /// Under load a start waits for one of <see cref="StartsAtOnce"/> turns. One that waited past a bound, or whose
-    /// storage did not answer in time, is answered as busy with a time to try again, never as a server error.
+    /// A start the instance has no room for (<see cref="InstanceCapacity"/>) is answered as busy before anything is
+    /// stored, so an accepted answer never fails for want of a socket. Under load a start waits for one of
+    /// <see cref="StartsAtOnce"/> turns. One that waited past a bound, or whose storage did not answer in time, is
+    /// answered as busy with a time to try again, never as a server error.
     /// </remarks>
     public async Task<StartOutcome> StartAsync(StartGeneration command, CancellationToken cancellationToken)
     {
+        // Given back on every way out unless the answer started, which takes it over until it ends.
+        using var slot = capacity.TryTakeAnswer();
+        if (slot is null)
+        {
+            LogStartBusy(command.Tier, "this instance runs as many answers as its open-file limit allows");
+            return StartOutcome.Busy(InstanceCapacity.RetryAfter);
+        }
+
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         waiting.CancelAfter(StartWaitBound);
         RateLimitLease turn;
@@ -86,7 +98,7 @@ public sealed partial class GenerationRunner(
 
             try
             {
-                return await StartTakenAsync(command, cancellationToken);
+                return await StartTakenAsync(command, slot, cancellationToken);
             }
             catch (Exception exception) when (TransientRedis.IsTransient(exception))
             {
@@ -96,12 +108,12 @@ public sealed partial class GenerationRunner(
         }
     }
 
-    private async Task<StartOutcome> StartTakenAsync(StartGeneration command, CancellationToken cancellationToken)
+    private async Task<StartOutcome> StartTakenAsync(StartGeneration command, AnswerSlot slot, CancellationToken cancellationToken)
     {
         var generationId = Ids.NewGenerationId();
         if (command.RetryKey is not { } retryKey)
         {
-            return await StartNewAsync(command, generationId, cancellationToken);
+            return await StartNewAsync(command, slot, generationId, cancellationToken);
         }
 
         var mine = new StartClaim(generationId, replica.Id);
@@ -126,7 +138,7 @@ public sealed partial class GenerationRunner(
         StartOutcome outcome;
         try
         {
-            outcome = await StartNewAsync(command, generationId, cancellationToken);
+            outcome = await StartNewAsync(command, slot, generationId, cancellationToken);
         }
         catch (Exception)
         {
@@ -175,7 +187,7 @@ public sealed partial class GenerationRunner(
         }
     }
 
-    private async Task<StartOutcome> StartNewAsync(StartGeneration command, string generationId, CancellationToken cancellationToken)
+    private async Task<StartOutcome> StartNewAsync(StartGeneration command, AnswerSlot slot, string generationId, CancellationToken cancellationToken)
     {
         var conversation = command.ConversationId is null
             ? await conversations.CreateAsync(command.UserId, command.Agent.Id, ConversationTitle.From(command.Message), cancellationToken)
@@ -221,7 +233,8 @@ public sealed partial class GenerationRunner(
         _running[generationId] = run;
         LogStarted(generationId, command.Agent.Id, command.Tier);
         // Task.Run keeps the caller's Activity as parent, so the GenAI span sits under the `chat <tier>` span.
-        run.Completion = Task.Run(() => RunAsync(run), CancellationToken.None);
+        var held = slot.HandOver();
+        run.Completion = Task.Run(() => RunAsync(run, held), CancellationToken.None);
         return StartOutcome.Started(meta);
     }
 
@@ -252,7 +265,7 @@ public sealed partial class GenerationRunner(
     private async Task<bool> ClaimerMayStillStartAsync(StartClaim earlier, CancellationToken cancellationToken) =>
         earlier.ReplicaId.Length > 0 && await backplane.IsReplicaAliveAsync(earlier.ReplicaId, cancellationToken);
 
-    private async Task RunAsync(RunningGeneration run)
+    private async Task RunAsync(RunningGeneration run, AnswerSlot slot)
     {
         var generationId = run.Meta.GenerationId;
         try
@@ -270,6 +283,7 @@ public sealed partial class GenerationRunner(
         {
             _running.TryRemove(generationId, out _);
             run.Dispose();
+            slot.Dispose();
         }
     }
 

@@ -17,6 +17,9 @@ public sealed class ChatApiProcess : IAsyncDisposable
     /// <summary>Gets the address the instance listens on.</summary>
     public Uri Address => _service.Address;
 
+    /// <summary>Gets the process's id.</summary>
+    public int ProcessId => _service.ProcessId;
+
     /// <summary>Gets whether the process has exited (or was killed).</summary>
     public bool HasExited => _service.HasExited;
 

@@ -41,6 +41,9 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>Gets the address the service reported listening on.</summary>
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>Gets the process's id, e.g. to read what it has open under <c>/proc</c>.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Gets whether the process has exited, by itself or killed.</summary>
     public bool HasExited => _process.HasExited;
 
