@@ -120,7 +120,16 @@ public sealed partial class GenerationRunner(
         var mine = new StartClaim(generationId, replica.Id);
         var claiming = startRequests.ClaimAsync(command.UserId, retryKey, mine, ClaimWhileStarting, cancellationToken);
         var reading = ReadConversation(command, cancellationToken);
-        await Task.WhenAll(claiming, reading ?? Task.CompletedTask);
+        try
+        {
+            await Task.WhenAll(claiming, reading ?? Task.CompletedTask);
+        }
+        catch (Exception) when (claiming.IsCompletedSuccessfully && claiming.Result == mine)
+        {
+            await ForgetClaimAsync(command.UserId, retryKey, mine);
+            throw;
+        }
+
         var held = await claiming;
         if (held != mine)
         {
@@ -167,8 +176,13 @@ public sealed partial class GenerationRunner(
     }
 
     /// <summary>Reads the conversation a start continues; null for a start of a new one.</summary>
-    private Task<Conversation?>? ReadConversation(StartGeneration command, CancellationToken cancellationToken) =>
-        command.ConversationId is null ? null : conversations.GetAsync(command.UserId, command.ConversationId, cancellationToken);
+    /// <remarks>A store that fails at once fails the returned read, so whoever awaits it hears of it.</remarks>
+    private Task<Conversation?>? ReadConversation(StartGeneration command, CancellationToken cancellationToken)
+    {
+        return command.ConversationId is { } conversationId ? ReadAsync(conversationId) : null;
+
+        async Task<Conversation?> ReadAsync(string id) => await conversations.GetAsync(command.UserId, id, cancellationToken);
+    }
 
     /// <summary>Lets a retry of a refused or failed start begin afresh at once instead of when the claim lapses.</summary>
     private async Task ForgetClaimAsync(string userId, string retryKey, StartClaim claim)
