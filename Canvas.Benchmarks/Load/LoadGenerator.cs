@@ -97,7 +97,7 @@ internal static class LoadGenerator
                 "websocket" => await ReadWebSocketAsync(target),
                 "rest" => await ReadRestAsync(target),
                 "follow" => await ReadFollowedAsync(target),
-                _ => await ReadSseAsync(target.Http, StartRequest(target.Options.Agent)),
+                _ => await ReadSseAsync(target.Http, StartRequest(target.Options)),
             };
             return AnswerResult.From(events, started);
         }
@@ -107,8 +107,16 @@ internal static class LoadGenerator
         }
     }
 
-    private static HttpRequestMessage StartRequest(string agent) =>
-        new(HttpMethod.Post, "/api/chat/sse") { Content = JsonContent.Create(new { agentId = agent, message = "load" }) };
+    private static HttpRequestMessage StartRequest(LoadOptions options)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse") { Content = JsonContent.Create(new { agentId = options.Agent, message = "load" }) };
+        if (options.IdempotencyKeys)
+        {
+            request.Headers.Add(ChatApi.Apis.ChatApi.IdempotencyKeyHeader, Guid.NewGuid().ToString("N"));
+        }
+
+        return request;
+    }
 
     private static async Task<List<ReceivedEvent>> ReadSseAsync(HttpClient http, HttpRequestMessage request, bool untilMeta = false)
     {
@@ -136,7 +144,7 @@ internal static class LoadGenerator
     // Starts on the first instance, leaves once meta names the generation, and follows it on the second.
     private static async Task<List<ReceivedEvent>> ReadFollowedAsync(Target target)
     {
-        var meta = await ReadSseAsync(target.Http, StartRequest(target.Options.Agent), untilMeta: true);
+        var meta = await ReadSseAsync(target.Http, StartRequest(target.Options), untilMeta: true);
         var generationId = meta[0].Event.GenerationId;
         var followed = await ReadSseAsync(target.FollowHttp!, new HttpRequestMessage(HttpMethod.Get, $"/api/generations/{generationId}/events?after=0"));
         return [.. meta, .. followed];

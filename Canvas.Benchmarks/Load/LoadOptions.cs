@@ -12,12 +12,13 @@ internal sealed record LoadOptions(
     Uri? Url,
     string? Token,
     string Agent,
-    string? Out)
+    string? Out,
+    bool IdempotencyKeys = false)
 {
     public const string Usage = """
         load [--tier sse|websocket|rest|follow|webfrontend|hop-floor] [--upstream openai|ollama] [--concurrency 20] [--requests 200]
              [--tokens 200] [--token-interval-ms 5] [--redis localhost:6379] [--out result.json]
-             [--url http://localhost:5180 --token <jwt> --agent <id>]
+             [--url http://localhost:5180 --token <jwt> --agent <id>] [--idempotency-keys true]
 
         Without --url it hosts a ChatApi in process against a synthetic OpenAI upstream that streams --tokens tokens
         --token-interval-ms apart, each stamped when emitted, so the numbers are Canvas's own overhead and every
@@ -29,7 +30,8 @@ internal sealed record LoadOptions(
           follow       start each answer on one ChatApi and follow it on a second over Redis (needs --redis)
           webfrontend  SSE through the WebFrontend's YARP proxy, signed in with its cookie, as a browser's requests go
           hop-floor    the same client against a minimal relay of the upstream with no broker: the floor Canvas adds to
-        --out writes the result as JSON; progress goes to stderr once a second.
+        --out writes the result as JSON; progress goes to stderr once a second. --idempotency-keys sends each SSE
+        start with its own Idempotency-Key, so every start also claims its key, as a retrying client's do.
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -53,7 +55,8 @@ internal sealed record LoadOptions(
             values.TryGetValue("url", out var url) ? new Uri(url) : null,
             values.GetValueOrDefault("token"),
             Get("agent", upstream == "ollama" ? "local" : "gpt"),
-            values.GetValueOrDefault("out"));
+            values.GetValueOrDefault("out"),
+            bool.Parse(Get("idempotency-keys", "false")));
         if (upstream is not ("openai" or "ollama"))
         {
             throw new ArgumentException("--upstream is openai or ollama.");

@@ -20,6 +20,20 @@ public interface IGenerationBackplane
     /// <exception cref="InvalidOperationException">A generation with that id exists already.</exception>
     Task CreateAsync(GenerationRecord record, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates the generation as <see cref="CreateAsync"/> does with <paramref name="meta"/> (seq 0) as its first
+    /// event, in one step where the backplane can: every reader that finds the generation finds its <c>meta</c>.
+    /// </summary>
+    /// <param name="record">The generation's owner and ids.</param>
+    /// <param name="meta">Its first event.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InvalidOperationException">A generation with that id exists already.</exception>
+    async Task CreateWithMetaAsync(GenerationRecord record, MetaEvent meta, CancellationToken cancellationToken)
+    {
+        await CreateAsync(record, cancellationToken).ConfigureAwait(false);
+        await AppendAsync(meta, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Finds a generation, or null when it never existed or its retention has passed.</summary>
     /// <param name="generationId">The generation's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

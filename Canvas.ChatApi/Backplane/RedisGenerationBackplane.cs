@@ -124,6 +124,65 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// One script on the generation's slot instead of a create and an append. A call that fails on the connection is
+    /// sent again as an append is (<see cref="AppendAsync"/>): the script recognises its own earlier attempt.
+    /// </remarks>
+    public async Task CreateWithMetaAsync(GenerationRecord record, MetaEvent meta, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(meta);
+        var keys = KeysOf(record.GenerationId);
+        var owned = record.OwnerReplicaId == replica.Id;
+        if (owned)
+        {
+            await lease.EnsureStartedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(record, CanvasJsonContext.Default.GenerationRecord);
+        RedisValue[] arguments =
+            [json, runningTtlMs, ToMilliseconds(options.OwnerTimeout), meta.ToUtf8Json(), options.MaxEventsPerGeneration];
+        long? givingUpAt = null;
+        var pause = FirstAppendRetryPause;
+        long created;
+        while (true)
+        {
+            try
+            {
+                created = (long)await Database.ScriptEvaluateAsync(RedisGenerationScripts.CreateWithMeta, [keys.Record, keys.Lease, keys.Log], arguments)
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception exception) when (TransientRedis.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                var now = Environment.TickCount64;
+                givingUpAt ??= now + ToMilliseconds(options.OwnerTimeout);
+                if (now >= givingUpAt)
+                {
+                    throw;
+                }
+
+                LogAppendRetried(record.GenerationId, meta.Seq, exception.GetType().Name);
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxAppendRetryPause.Ticks));
+            }
+        }
+
+        if (created == 0)
+        {
+            throw new InvalidOperationException($"Generation '{record.GenerationId}' already exists.");
+        }
+
+        if (owned)
+        {
+            ownedKeys[record.GenerationId] = keys;
+            var feed = new LocalGenerationFeed();
+            feed.Add(meta);
+            localFeeds[record.GenerationId] = feed;
+        }
+    }
+
+    /// <inheritdoc/>
     public async Task<GenerationRecord?> FindAsync(string generationId, CancellationToken cancellationToken)
     {
         var json = await Database.StringGetAsync(KeysOf(generationId).Record).WaitAsync(cancellationToken).ConfigureAwait(false);

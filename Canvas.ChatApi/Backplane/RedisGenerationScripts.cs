@@ -25,6 +25,27 @@ internal static class RedisGenerationScripts
         """;
 
     /// <summary>
+    /// Creates the record, the owner's lease and the log holding <c>meta</c> at seq 0, then announces it. Sent again
+    /// after a reply was lost, it finds the very same record and <c>meta</c> and answers as created already.
+    /// KEYS: record, lease, log. ARGV: record JSON, running TTL ms, owner timeout ms, meta JSON, max events. The events
+    /// channel is named after the log, as the append script names it. Returns 1 when created, 2 when this very
+    /// generation was created already, 0 when the id is taken.
+    /// </summary>
+    public const string CreateWithMeta = """
+        if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+          if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+          local held = redis.call('XRANGE', KEYS[3], '0-1', '0-1')
+          if #held > 0 and held[1][2][2] == ARGV[4] then return 2 end
+          return 0
+        end
+        redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '0-1', 'e', ARGV[4])
+        redis.call('PEXPIRE', KEYS[3], ARGV[2])
+        redis.call('PUBLISH', string.sub(KEYS[3], 1, -5) .. ':events', ARGV[4])
+        return 1
+        """;
+
+    /// <summary>
     /// Appends an event when its seq is the next one, then announces it; a running generation's keys get the running
     /// TTL again whenever less than the retention is left, so a long answer needs no heartbeat to stay stored.
     /// Appending is idempotent per seq: the same event again (a retry of an append whose reply was lost) is answered

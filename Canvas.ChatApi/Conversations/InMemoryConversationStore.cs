@@ -37,6 +37,18 @@ public sealed class InMemoryConversationStore : IConversationStore
     }
 
     /// <inheritdoc/>
+    public Task<Conversation> CreateWithMessageAsync(
+        string userId, string agentId, string title, ConversationMessage first, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(first);
+        var now = _timeProvider.GetUtcNow();
+        var conversation = new Conversation(Ids.NewConversationId(), agentId, title, now, now, [first with { Id = first.Id ?? Ids.NewMessageId() }]);
+        return Task.FromResult(ShelfOf(userId).Add(conversation, now - _options.Retention, _options.MaxPerUser));
+    }
+
+    /// <inheritdoc/>
     public Task<Conversation?> GetAsync(string userId, string conversationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversationId);

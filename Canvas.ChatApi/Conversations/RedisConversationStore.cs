@@ -52,6 +52,17 @@ public sealed class RedisConversationStore : IConversationStore
         return 1
         """;
 
+    // KEYS: meta, msgs. ARGV: user id, agent id, title, created ticks, message JSON, retention ms, active generation
+    // ('' = none). Creates the conversation with its first message; returns 0 when the id is taken.
+    private const string CreateWithMessageScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        redis.call('HSET', KEYS[1], 'user', ARGV[1], 'agent', ARGV[2], 'title', ARGV[3], 'created', ARGV[4], 'updated', ARGV[4], 'active', ARGV[7])
+        redis.call('RPUSH', KEYS[2], ARGV[5])
+        redis.call('PEXPIRE', KEYS[1], ARGV[6])
+        redis.call('PEXPIRE', KEYS[2], ARGV[6])
+        return 1
+        """;
+
     // KEYS: user index. ARGV: conversation id, now ms, oldest ms kept, retention ms. Scores the conversation above
     // every other, even when two replicas touch in one millisecond or a clock is behind or steps back, so the one
     // touched last lists first; it never lowers the conversation's own score.
@@ -148,6 +159,33 @@ public sealed class RedisConversationStore : IConversationStore
             ]);
         _ = create.KeyExpireAsync(MetaKey(conversation.Id), _retention);
         await create.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await IndexAsync(userId, conversation.Id, now, cancellationToken).ConfigureAwait(false);
+        return conversation;
+    }
+
+    /// <inheritdoc/>
+    public async Task<Conversation> CreateWithMessageAsync(
+        string userId, string agentId, string title, ConversationMessage first, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(first);
+        var now = _timeProvider.GetUtcNow();
+        var message = first with { Id = first.Id ?? Ids.NewMessageId() };
+        var conversation = new Conversation(Ids.NewConversationId(), agentId, title, now, now, [message]);
+
+        // The conversation (meta and messages share its slot) in one script, then the index: a crash in between
+        // leaves an unlisted conversation, never a listed one that does not exist.
+        var created = await Database.ScriptEvaluateAsync(
+                CreateWithMessageScript, [MetaKey(conversation.Id), MessagesKey(conversation.Id)],
+                [userId, agentId, title, now.UtcTicks, Serialize(message), RetentionMs, ActiveGenerationOf(message)])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        if ((long)created != 1)
+        {
+            throw new InvalidOperationException($"Conversation '{conversation.Id}' exists already.");
+        }
+
         await IndexAsync(userId, conversation.Id, now, cancellationToken).ConfigureAwait(false);
         return conversation;
     }

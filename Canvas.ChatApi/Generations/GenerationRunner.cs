@@ -113,11 +113,24 @@ public sealed partial class GenerationRunner(
         var generationId = Ids.NewGenerationId();
         if (command.RetryKey is not { } retryKey)
         {
-            return await StartNewAsync(command, slot, generationId, cancellationToken);
+            return await StartNewAsync(command, slot, generationId, ReadConversation(command, cancellationToken), cancellationToken);
         }
 
+        // The conversation is read while the key is claimed (a read writes nothing, so a lost claim only wastes it).
         var mine = new StartClaim(generationId, replica.Id);
-        var held = await startRequests.ClaimAsync(command.UserId, retryKey, mine, ClaimWhileStarting, cancellationToken);
+        var claiming = startRequests.ClaimAsync(command.UserId, retryKey, mine, ClaimWhileStarting, cancellationToken);
+        var reading = ReadConversation(command, cancellationToken);
+        try
+        {
+            await Task.WhenAll(claiming, reading ?? Task.CompletedTask);
+        }
+        catch (Exception) when (claiming.IsCompletedSuccessfully && claiming.Result == mine)
+        {
+            await ForgetClaimAsync(command.UserId, retryKey, mine);
+            throw;
+        }
+
+        var held = await claiming;
         if (held != mine)
         {
             if (await StartedMetaAsync(held, cancellationToken) is { } earlier)
@@ -133,12 +146,15 @@ public sealed partial class GenerationRunner(
                 LogStartBusy(command.Tier, "an earlier attempt of the same request is still starting");
                 return StartOutcome.Busy(BusyRetryAfter);
             }
+
+            // Read again: the earlier attempt may have written to the conversation after the first read.
+            reading = ReadConversation(command, cancellationToken);
         }
 
         StartOutcome outcome;
         try
         {
-            outcome = await StartNewAsync(command, slot, generationId, cancellationToken);
+            outcome = await StartNewAsync(command, slot, generationId, reading, cancellationToken);
         }
         catch (Exception)
         {
@@ -152,10 +168,20 @@ public sealed partial class GenerationRunner(
         }
         else
         {
-            await KeepClaimAsync(command.UserId, retryKey, mine);
+            // Not awaited: until it lands the claim holds for its first minute, in which a retry joins just the same.
+            _ = KeepClaimAsync(command.UserId, retryKey, mine);
         }
 
         return outcome;
+    }
+
+    /// <summary>Reads the conversation a start continues; null for a start of a new one.</summary>
+    /// <remarks>A store that fails at once fails the returned read, so whoever awaits it hears of it.</remarks>
+    private Task<Conversation?>? ReadConversation(StartGeneration command, CancellationToken cancellationToken)
+    {
+        return command.ConversationId is { } conversationId ? ReadAsync(conversationId) : null;
+
+        async Task<Conversation?> ReadAsync(string id) => await conversations.GetAsync(command.UserId, id, cancellationToken);
     }
 
     /// <summary>Lets a retry of a refused or failed start begin afresh at once instead of when the claim lapses.</summary>
@@ -187,48 +213,63 @@ public sealed partial class GenerationRunner(
         }
     }
 
-    private async Task<StartOutcome> StartNewAsync(StartGeneration command, AnswerSlot slot, string generationId, CancellationToken cancellationToken)
+    /// <param name="reading">The read of the conversation the start continues; null to start a new one.</param>
+    private async Task<StartOutcome> StartNewAsync(
+        StartGeneration command, AnswerSlot slot, string generationId, Task<Conversation?>? reading, CancellationToken cancellationToken)
     {
-        var conversation = command.ConversationId is null
-            ? await conversations.CreateAsync(command.UserId, command.Agent.Id, ConversationTitle.From(command.Message), cancellationToken)
-            : await conversations.GetAsync(command.UserId, command.ConversationId, cancellationToken);
-        if (conversation is null)
-        {
-            return StartOutcome.NoSuchConversation;
-        }
-
-        if (command.EditMessageId is { } editMessageId
-            && await ConversationEdit.CheckAsync(conversation, editMessageId, backplane, cancellationToken) is { } refusal)
-        {
-            return StartOutcome.Refused(refusal);
-        }
-
         var now = time.GetUtcNow();
         var userMessage = new ConversationMessage(ConversationMessage.UserRole, command.Message, now, command.Agent.Id, generationId);
-        var written = command.EditMessageId is null
-            ? await conversations.AppendAsync(command.UserId, conversation.Id, userMessage, cancellationToken)
-            : await conversations.ReplaceFromAsync(command.UserId, conversation.Id, command.EditMessageId, userMessage, cancellationToken) == ConversationCut.Done;
-        if (!written)
+        string conversationId;
+        IReadOnlyList<ConversationMessage> earlier;
+        if (reading is null)
         {
-            return StartOutcome.NoSuchConversation;
+            // Created with its first message in one write, instead of created empty and then written to.
+            var created = await conversations.CreateWithMessageAsync(
+                command.UserId, command.Agent.Id, ConversationTitle.From(command.Message), userMessage, cancellationToken);
+            conversationId = created.Id;
+            earlier = [];
+        }
+        else
+        {
+            var conversation = await reading;
+            if (conversation is null)
+            {
+                return StartOutcome.NoSuchConversation;
+            }
+
+            if (command.EditMessageId is { } editMessageId
+                && await ConversationEdit.CheckAsync(conversation, editMessageId, backplane, cancellationToken) is { } refusal)
+            {
+                return StartOutcome.Refused(refusal);
+            }
+
+            var written = command.EditMessageId is null
+                ? await conversations.AppendAsync(command.UserId, conversation.Id, userMessage, cancellationToken)
+                : await conversations.ReplaceFromAsync(command.UserId, conversation.Id, command.EditMessageId, userMessage, cancellationToken) == ConversationCut.Done;
+            if (!written)
+            {
+                return StartOutcome.NoSuchConversation;
+            }
+
+            conversationId = conversation.Id;
+            earlier = ConversationEdit.Earlier(conversation.Messages, command.EditMessageId);
         }
 
         // The message is accepted: from here on only the host's shutdown may interrupt, so nothing accepted is lost.
         var stopping = lifetime.ApplicationStopping;
-        await backplane.CreateAsync(new GenerationRecord(generationId, conversation.Id, command.UserId, command.Agent.Id, now, replica.Id), stopping);
         var meta = new MetaEvent
         {
             GenerationId = generationId,
             Seq = 0,
-            ConversationId = conversation.Id,
+            ConversationId = conversationId,
             AgentId = command.Agent.Id,
             Provider = command.Agent.Provider,
             Model = command.Agent.Model,
             Transport = command.Tier,
         };
-        await backplane.AppendAsync(meta, stopping);
+        await backplane.CreateWithMetaAsync(new GenerationRecord(generationId, conversationId, command.UserId, command.Agent.Id, now, replica.Id), meta, stopping);
 
-        var history = ChatHistory.For(command.Agent, ConversationEdit.Earlier(conversation.Messages, command.EditMessageId), command.Message);
+        var history = ChatHistory.For(command.Agent, earlier, command.Message);
         var run = new RunningGeneration(command, meta, history, stopping);
         _running[generationId] = run;
         LogStarted(generationId, command.Agent.Id, command.Tier);

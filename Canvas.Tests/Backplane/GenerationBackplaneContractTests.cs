@@ -53,6 +53,43 @@ public abstract class GenerationBackplaneContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateWithMetaAsync_EveryReplicaReadsMetaFirst_AndTheAnswerAppendsAfterIt()
+    {
+        // Arrange
+        var record = NewRecord();
+        var log = FullLog(record.GenerationId, deltas: 2);
+        var peer = await CreatePeerAsync(Options);
+
+        // Act
+        await Backplane.CreateWithMetaAsync(record, (MetaEvent)log[0], CancellationToken.None).WaitAsync(Bound);
+        var found = await peer.FindAsync(record.GenerationId, CancellationToken.None).WaitAsync(Bound);
+        var storedFirst = await peer.ReadStoredAsync(record.GenerationId, CancellationToken.None).WaitAsync(Bound);
+        await AppendAllAsync(Backplane, log.Skip(1));
+
+        // Assert
+        Assert.Equal(record, found);
+        Assert.Equal([log[0]], storedFirst);
+        Assert.Equal(log, await ReadToEndAsync(Backplane, record.GenerationId, afterSeq: -1));
+        Assert.Equal(log, await ReadToEndAsync(peer, record.GenerationId, afterSeq: -1));
+    }
+
+    [Fact]
+    public async Task CreateWithMetaAsync_IdTaken_ThrowsAndWritesNothing()
+    {
+        // Arrange
+        var record = NewRecord();
+        await Backplane.CreateAsync(record, CancellationToken.None).WaitAsync(Bound);
+
+        // Act
+        var creating = Backplane.CreateWithMetaAsync(record with { UserId = "user-2" }, Meta(record.GenerationId), CancellationToken.None);
+
+        // Assert
+        await Assert.ThrowsAsync<InvalidOperationException>(() => creating.WaitAsync(Bound));
+        Assert.Equal(record, await Backplane.FindAsync(record.GenerationId, CancellationToken.None).WaitAsync(Bound));
+        Assert.Empty(await Backplane.ReadStoredAsync(record.GenerationId, CancellationToken.None).WaitAsync(Bound));
+    }
+
+    [Fact]
     public async Task AppendAsync_SameSeqTwice_RefusesTheSecondAndKeepsTheFirst()
     {
         // Arrange

@@ -67,23 +67,45 @@ public sealed class StartRetryWhileStartingTests : ChatApiTest
         ChatDriver.AssertWellFormed(events);
     }
 
-    private static async Task<HttpResponseMessage> PostSseAsync(HttpClient client, string idempotencyKey)
+    [Fact]
+    public async Task RetryAfterTheFirstAttemptCouldNotReadItsConversation_StartsAtOnce()
+    {
+        // Arrange: a conversation, then an attempt that continues it while the store cannot read it.
+        using var client = Api.ClientFor("fay");
+        var earlier = await ChatDriver.AskOverSseAsync(client, "gpt", "Count from 1 to 5").WaitAsync(Bound);
+        var conversationId = ((MetaEvent)earlier[0]).ConversationId;
+        _store.FailNextGet();
+        using var failed = await PostSseAsync(client, "answer-unread", conversationId);
+
+        // Act
+        using var retried = await PostSseAsync(client, "answer-unread", conversationId);
+        var events = await ChatDriver.ReadAllAsync(SseReader.ReadEventsAsync(retried)).WaitAsync(Bound);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        ChatDriver.AssertWellFormed(events);
+        Assert.Equal(conversationId, ((MetaEvent)events[0]).ConversationId);
+    }
+
+    private static async Task<HttpResponseMessage> PostSseAsync(HttpClient client, string idempotencyKey, string? conversationId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/sse")
         {
-            Content = JsonContent.Create(new { agentId = "gpt", message = "Count from 1 to 5" }),
+            Content = JsonContent.Create(new { agentId = "gpt", conversationId, message = "Count from 1 to 5" }),
         };
         request.Headers.Add(ChatApi.Apis.ChatApi.IdempotencyKeyHeader, idempotencyKey);
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Bound);
     }
 
-    /// <summary>The in-process store, whose next create can be held until released, or fail as a Redis that went away.</summary>
+    /// <summary>The in-process store, whose next create can be held until released, or whose next create or read fails as a Redis that went away.</summary>
     private sealed class ScriptedConversationStore : IConversationStore
     {
         private readonly InMemoryConversationStore _inner = new(TimeProvider.System, Options.Create(new ConversationOptions()));
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private TaskCompletionSource? _hold;
         private bool _fail;
+        private bool _failGet;
 
         /// <summary>Holds the next create; the returned task completes when it is waiting.</summary>
         public Task HoldNextCreate() => (_hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
@@ -91,6 +113,8 @@ public sealed class StartRetryWhileStartingTests : ChatApiTest
         public void ReleaseHeldCreate() => _released.TrySetResult();
 
         public void FailNextCreate() => _fail = true;
+
+        public void FailNextGet() => _failGet = true;
 
         public async Task<Conversation> CreateAsync(string userId, string agentId, string title, CancellationToken cancellationToken)
         {
@@ -109,8 +133,16 @@ public sealed class StartRetryWhileStartingTests : ChatApiTest
             return await _inner.CreateAsync(userId, agentId, title, cancellationToken);
         }
 
-        public Task<Conversation?> GetAsync(string userId, string conversationId, CancellationToken cancellationToken) =>
-            _inner.GetAsync(userId, conversationId, cancellationToken);
+        public Task<Conversation?> GetAsync(string userId, string conversationId, CancellationToken cancellationToken)
+        {
+            if (_failGet)
+            {
+                _failGet = false;
+                throw new RedisConnectionException(ConnectionFailureType.SocketFailure, CommandFlags.None, "The store is away.");
+            }
+
+            return _inner.GetAsync(userId, conversationId, cancellationToken);
+        }
 
         public Task<ConversationPage> ListAsync(string userId, ConversationQuery query, CancellationToken cancellationToken) =>
             _inner.ListAsync(userId, query, cancellationToken);

@@ -59,6 +59,58 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateWithMessageAsync_CreatesTheConversationHoldingTheMessage_ListedFirstAndAnswering()
+    {
+        // Arrange
+        var earlier = await Store.CreateAsync(Owner, "agent-1", "Earlier", CancellationToken.None).WaitAsync(Bound);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var first = new ConversationMessage(ConversationMessage.UserRole, "Hello there", Clock.GetUtcNow(), "agent-2", "g_first");
+
+        // Act
+        var created = await Store.CreateWithMessageAsync(Owner, "agent-2", "Hello", first, CancellationToken.None).WaitAsync(Bound);
+        var found = await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound);
+        var asStranger = await Store.GetAsync(Stranger, created.Id, CancellationToken.None).WaitAsync(Bound);
+
+        // Assert
+        Assert.StartsWith(Ids.ConversationPrefix, created.Id);
+        var stored = Assert.Single(created.Messages);
+        Assert.StartsWith(Ids.MessagePrefix, stored.Id);
+        Assert.Equal(first, stored with { Id = null });
+        Assert.NotNull(found);
+        Assert.Equal(created.Summary, found.Summary);
+        Assert.Equal(created.Messages, found.Messages);
+        Assert.Equal("g_first", found.ActiveGenerationId);
+        Assert.Equal(Clock.GetUtcNow(), found.CreatedAt);
+        Assert.Equal([created.Id, earlier.Id], (await ListAllAsync(Owner)).Select(summary => summary.Id));
+        Assert.Equal("g_first", (await ListAllAsync(Owner))[0].ActiveGenerationId);
+        Assert.Null(asStranger);
+        Assert.Empty(await ListAllAsync(Stranger));
+    }
+
+    [Fact]
+    public async Task CreateWithMessageAsync_ThenTheAnswer_IsAConversationLikeAnyOther()
+    {
+        // Arrange
+        var question = new ConversationMessage(ConversationMessage.UserRole, "Why?", Clock.GetUtcNow(), "agent-1", "g_1");
+        var created = await Store.CreateWithMessageAsync(Owner, "agent-1", "Why?", question, CancellationToken.None).WaitAsync(Bound);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var answer = new ConversationMessage(ConversationMessage.AssistantRole, "Because.", Clock.GetUtcNow(), "agent-1", "g_1", "stop");
+
+        // Act
+        var appended = await Store.AppendAsync(Owner, created.Id, answer, CancellationToken.None).WaitAsync(Bound);
+        var foreignAppend = await Store.AppendAsync(Stranger, created.Id, answer, CancellationToken.None).WaitAsync(Bound);
+        var found = await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound);
+
+        // Assert
+        Assert.True(appended);
+        Assert.False(foreignAppend);
+        Assert.NotNull(found);
+        Assert.Equal([question, answer], WithoutIds(found.Messages));
+        Assert.Null(found.ActiveGenerationId);
+        Assert.Equal(Clock.GetUtcNow(), found.UpdatedAt);
+    }
+
+    [Fact]
     public async Task GetAsync_AnotherUsersConversation_ReturnsNullLikeAMissingOne()
     {
         // Arrange
