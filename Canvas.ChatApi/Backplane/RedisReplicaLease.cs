@@ -37,8 +37,8 @@ internal sealed partial class RedisReplicaLease : IDisposable
 
     /// <summary>Takes the lease (on the first call) and keeps renewing it until disposed.</summary>
     /// <remarks>
-    /// A take that failed (Redis away when the replica's first generation came) is tried again by the next call:
-    /// kept, it would fail every later generation of this replica, which then answers every start busy.
+    /// A take that failed (Redis away when the replica's first generation came) or got no answer within the owner
+    /// timeout is tried again by the next call: kept, it would fail or hold every later generation of this replica.
     /// </remarks>
     public Task EnsureStartedAsync()
     {
@@ -58,7 +58,9 @@ internal sealed partial class RedisReplicaLease : IDisposable
 
     private async Task StartAsync()
     {
-        await _connection.GetDatabase().StringSetAsync(_key, 1, _options.OwnerTimeout).ConfigureAwait(false);
+        // A take that gets no answer within the owner timeout fails, so the next generation takes again: one that
+        // never answered (a Cluster node restarting as the replica came up) would otherwise hold every later start.
+        await _connection.GetDatabase().StringSetAsync(_key, 1, _options.OwnerTimeout).WaitAsync(_options.OwnerTimeout).ConfigureAwait(false);
         new Thread(Renew) { IsBackground = true, Name = "Canvas replica lease" }.Start();
     }
 

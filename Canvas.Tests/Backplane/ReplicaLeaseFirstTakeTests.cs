@@ -60,6 +60,28 @@ public sealed class ReplicaLeaseFirstTakeTests : IAsyncLifetime
         Assert.True(await _connection.GetDatabase().KeyExistsAsync($"{_options.KeyPrefix}:replica:{{{replica.Id}}}").WaitAsync(Bound));
     }
 
+    [Fact]
+    public async Task CreateAsync_FirstTakeUnansweredPastTheOwnerTimeout_FailsThen_TheNextOneTakesTheLease()
+    {
+        // Arrange: a multiplexer that would wait a minute for a reply, and a Redis that answers nobody for longer
+        // than the owner timeout as the replica's first generation comes.
+        await using var patient = await ConnectionMultiplexer.ConnectAsync($"{_redis.Endpoint},asyncTimeout=60000,syncTimeout=60000").WaitAsync(Bound);
+        var replica = new ReplicaIdentity();
+        using var backplane = new RedisGenerationBackplane(
+            patient, Microsoft.Extensions.Options.Options.Create(_options), replica, NullLogger<RedisGenerationBackplane>.Instance);
+        await _redis.PauseClientsAsync(TimeSpan.FromSeconds(25));
+
+        // Act
+        var first = await Xunit.Record.ExceptionAsync(() => backplane.CreateAsync(Record(replica), CancellationToken.None).WaitAsync(Bound));
+        await _redis.SendAsync("CLIENT", "UNPAUSE");
+        var second = Record(replica);
+        await backplane.CreateAsync(second, CancellationToken.None).WaitAsync(Bound);
+
+        // Assert
+        Assert.IsType<TimeoutException>(first);
+        Assert.NotNull(await backplane.FindAsync(second.GenerationId, CancellationToken.None).WaitAsync(Bound));
+    }
+
     private static GenerationRecord Record(ReplicaIdentity replica) =>
         new(Ids.NewGenerationId(), Ids.NewConversationId(), "user-1", "agent-1", DateTimeOffset.UtcNow, replica.Id);
 
