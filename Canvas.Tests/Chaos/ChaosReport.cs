@@ -78,6 +78,11 @@ public sealed record ChaosReport(ChaosSettings Settings, TimeSpan Elapsed, IRead
             .OrderBy(outcome => outcome.Key)
             .ToDictionary(outcome => outcome.Key, outcome => outcome.Count()));
 
+    /// <summary>Gets the stops sent that took longer than the half second the issue asks for, or whose answer was not stopped.</summary>
+    public IReadOnlyList<DisruptionResult> SlowStops => Results
+        .Where(result => result.StopTrail is not null && (result.StopToUpstreamCancelledMs > 500 || !result.Cancelled))
+        .ToList();
+
     /// <summary>Gets every outcome the guarantees do not allow.</summary>
     public IReadOnlyList<DisruptionResult> Unacceptable => Results.Where(result => !result.Acceptable).ToList();
 
@@ -98,6 +103,7 @@ public sealed record ChaosReport(ChaosSettings Settings, TimeSpan Elapsed, IRead
         latenciesMs = new { ReconnectSameInstance, ReconnectOtherInstance, ReconnectSameInstanceAnyCause, ReconnectOtherInstanceAnyCause, StopToUpstreamCancelled, KilledRunnerToGenerationLost },
         byKind = ByKind,
         unacceptable = Unacceptable,
+        slowStops = SlowStops.Select(result => new { result.Number, result.AgentId, result.Outcome, result.StopToUpstreamCancelledMs, result.StopTrail }),
         passed = Passed,
     }, Json);
 
@@ -117,6 +123,11 @@ public sealed record ChaosReport(ChaosSettings Settings, TimeSpan Elapsed, IRead
         foreach (var (kind, outcomes) in ByKind)
         {
             text.AppendLine($"  {kind}: {string.Join(", ", outcomes.Select(pair => $"{pair.Key} {pair.Value}"))}");
+        }
+
+        foreach (var stop in SlowStops)
+        {
+            text.AppendLine($"  slow or unheeded stop #{stop.Number} {stop.AgentId} ({stop.Outcome}): {stop.StopTrail}");
         }
 
         foreach (var result in Unacceptable.Take(20))

@@ -49,6 +49,9 @@ public sealed record DisruptionResult(int Number, DisruptionKind Kind, string Ag
     /// <summary>Gets, for a stop, how long from the cancel request until the upstream call was aborted.</summary>
     public double? StopToUpstreamCancelledMs { get; init; }
 
+    /// <summary>Gets, for a stop, where it went and what answered it: to read a slow stop against the run's faults.</summary>
+    public string? StopTrail { get; init; }
+
     /// <summary>Gets, for a stopped answer, whether the upstream call was still running after the bound (an orphan).</summary>
     public bool UpstreamOrphaned { get; init; }
 

@@ -114,6 +114,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
             FaultLanded = play.FaultLanded,
             Reconnects = play.Client.Reconnects,
             StopToUpstreamCancelledMs = play.StopToUpstreamCancelledMs,
+            StopTrail = play.StopTrail is { } trail ? $"{trail}; {stack.DescribeRedisFaultsNear(play.StopSentAt!.Value + (long)(play.StopToUpstreamCancelledMs ?? 0))}" : null,
             UpstreamOrphaned = play.UpstreamOrphaned,
             LostDetectedMs = play.LostDetectedMs,
             SnapshotStillRunning = play.SnapshotStillRunning,
@@ -302,10 +303,17 @@ public sealed class DisruptionRunner(ChaosStack stack)
                 play.UpstreamAbortedAt = play.UpstreamCall?.Aborted.ContinueWith(_ => stack.Now, TaskScheduler.Default);
                 play.StopSentAt = stack.Now;
                 play.FaultLanded = true;
-                while (!await client.CancelAsync(await play.PickAsync(cancellationToken), cancellationToken))
+                var refusals = 0;
+                ChatApiProcess stopOn;
+                while (!await client.CancelAsync(stopOn = await play.PickAsync(cancellationToken), cancellationToken))
                 {
+                    refusals++;
                     await Task.Delay(100, cancellationToken);
                 }
+
+                play.StopTrail = $"stop at seq {generationEvent.Seq}, t={play.StopSentAt}, to {stopOn.Name} (answer started on "
+                    + $"{string.Join(", ", client.StartedOn.Select(instance => instance.Name))}), accepted after "
+                    + $"{stack.Now - play.StopSentAt} ms and {refusals} refusals";
             }
 
             return false;
@@ -325,6 +333,7 @@ public sealed class DisruptionRunner(ChaosStack stack)
         public Fakes.RecordedRequest? UpstreamCall { get; set; }
         public Task<long>? UpstreamAbortedAt { get; set; }
         public double? StopToUpstreamCancelledMs { get; private set; }
+        public string? StopTrail { get; set; }
         public bool UpstreamOrphaned { get; private set; }
         public string? StoredTextDiffers { get; private set; }
 
@@ -366,6 +375,8 @@ public sealed class DisruptionRunner(ChaosStack stack)
                     {
                         StopToUpstreamCancelledMs = await UpstreamAbortedAt! - sentAt;
                     }
+
+                    StopTrail += call.Aborted.IsCompleted ? $"; upstream aborted after {StopToUpstreamCancelledMs} ms" : "; the upstream had answered";
                 }
                 catch (TimeoutException)
                 {
