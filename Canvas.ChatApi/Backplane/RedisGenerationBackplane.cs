@@ -83,6 +83,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         this.replica = replica;
         this.logger = logger;
         lease = new RedisReplicaLease(connection, this.options, replica.Id, logger);
+        connection.ConnectionRestored += OnConnectionRestored;
 
         // A running generation's keys outlive its lease by the retention period, so an abandoned one that no reader
         // ever declared lost still disappears, and one that was declared lost stays replayable as long as any other.
@@ -292,7 +293,11 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     }
 
     /// <summary>Stops renewing this replica's lease: its generations are then declared lost by the other replicas.</summary>
-    public void Dispose() => lease.Dispose();
+    public void Dispose()
+    {
+        connection.ConnectionRestored -= OnConnectionRestored;
+        lease.Dispose();
+    }
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<GenerationEvent> ReadAsync(
@@ -320,7 +325,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
 
         // Subscribe before the first XRANGE: an event appended in between is then in the stream or on the
         // channel, never in neither. Awaiting means the server has confirmed the subscription.
-        var announcements = await Subscriber.SubscribeAsync(keys.EventsChannel).ConfigureAwait(false);
+        var announcements = await SubscribeWithinOwnerTimeoutAsync(keys.EventsChannel, cancellationToken).ConfigureAwait(false);
         await using var tail = new RedisLiveTail(announcements, options.HeartbeatInterval, cancellationToken);
 
         string? owner = null;
@@ -408,11 +413,20 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     /// <remarks>
     /// A runner on the generation's owner replica hears its cancel on that replica's one channel (the message is the
     /// generation id), so running a generation subscribes to nothing of its own; any other subscriber listens on the
-    /// generation's own channel. A request goes to both.
+    /// generation's own channel. A request made on the runner's replica is heard in process, with no Redis at all;
+    /// any other goes to both channels.
     /// </remarks>
     public async Task RequestCancelAsync(string generationId, CancellationToken cancellationToken)
     {
         var keys = KeysOf(generationId);
+
+        // A stop asked on the runner's own replica needs no Redis: it is heard at once, even while Redis is slow or
+        // restarting, and the runner's answer then ends stored as cancelled as any other.
+        if (localCancels.TryGetValue(generationId, out var local))
+        {
+            local.Invoke();
+            return;
+        }
 
         // The flag reaches a runner that subscribes after this request; the message one that already listens. So the
         // flag is set before either message goes out; the owner is read meanwhile, and both messages go out at once:
@@ -453,8 +467,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         }
         else
         {
-            // Not bounded by the token: a subscription abandoned half-way would stay registered forever.
-            var requests = await Subscriber.SubscribeAsync(keys.CancelChannel).ConfigureAwait(false);
+            var requests = await SubscribeWithinOwnerTimeoutAsync(keys.CancelChannel, cancellationToken).ConfigureAwait(false);
             subscription = new CancelSubscription(requests, callback);
             requests.OnMessage(_ => callback.Invoke());
         }
@@ -478,6 +491,48 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         }
 
         return subscription;
+    }
+
+    /// <summary>
+    /// Subscribes, giving up after the owner timeout (a <see cref="TimeoutException"/>, transient: the caller reads
+    /// again) or on the token, however long the multiplexer would wait: a reader whose Redis does not answer must fail
+    /// as a runner's lease does, not wait with it. A subscription given up on is removed once Redis confirms it, so
+    /// none stays registered with nobody reading it.
+    /// </summary>
+    private async Task<ChannelMessageQueue> SubscribeWithinOwnerTimeoutAsync(RedisChannel channel, CancellationToken cancellationToken)
+    {
+        var subscribing = Subscriber.SubscribeAsync(channel);
+        try
+        {
+            return await subscribing.WaitAsync(options.OwnerTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+        {
+            _ = subscribing.ContinueWith(
+                static subscribed => subscribed.Result.UnsubscribeAsync(),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion,
+                TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Pub/sub drops what is published while a subscription's connection is down, and the multiplexer subscribes again
+    /// by itself once it is back: so this replica's runners then read their cancel flags, which every stop sets before
+    /// it publishes, and a stop sent meanwhile is not missed (its answer would otherwise run to its end).
+    /// </summary>
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs restored)
+    {
+        if (restored.ConnectionType != ConnectionType.Subscription)
+        {
+            return;
+        }
+
+        foreach (var (generationId, callback) in localCancels)
+        {
+            _ = CheckCancelFlagAsync(generationId, callback);
+        }
     }
 
     /// <summary>Runs the callback if the generation's cancel flag is set, asking again while Redis fails transiently.</summary>
