@@ -70,6 +70,14 @@ public interface IGenerationBackplane
     Task<IReadOnlyList<GenerationEvent>> ReadStoredAsync(string generationId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Returns the generation's <c>meta</c> (seq 0) without reading the events after it; null when the generation is
+    /// unknown (or its retention passed) or its <c>meta</c> is not stored yet.
+    /// </summary>
+    /// <param name="generationId">The generation's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<MetaEvent?> ReadMetaAsync(string generationId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Ends the generation with <see cref="ErrorCodes.GenerationLost"/> when it has no terminal event and its runner's
     /// lease has expired, exactly as a waiting reader would; for a status snapshot, which waits for nothing. Returns
     /// whether the log now holds more than <paramref name="lastSeq"/>. The default (a backplane whose runners live in

@@ -137,6 +137,10 @@ public sealed partial class InProcessGenerationBackplane : IGenerationBackplane,
         Task.FromResult(FindLive(generationId)?.ReadAll() ?? []);
 
     /// <inheritdoc/>
+    public Task<MetaEvent?> ReadMetaAsync(string generationId, CancellationToken cancellationToken) =>
+        Task.FromResult(FindLive(generationId)?.ReadMeta());
+
+    /// <inheritdoc/>
     public Task HeartbeatAsync(string generationId, CancellationToken cancellationToken)
     {
         FindLive(generationId)?.Heartbeat(timeProvider.GetUtcNow());

@@ -83,6 +83,15 @@ internal sealed class InProcessGenerationLog(GenerationRecord record, DateTimeOf
         }
     }
 
+    /// <summary>Returns the stored <c>meta</c>, or null when there is none.</summary>
+    public MetaEvent? ReadMeta()
+    {
+        lock (gate)
+        {
+            return events is [MetaEvent meta, ..] ? meta : null;
+        }
+    }
+
     /// <summary>Renews the owner's lease, unless the generation already ended.</summary>
     public void Heartbeat(DateTimeOffset now)
     {

@@ -388,6 +388,12 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         await ReadRangeAsync(KeysOf(generationId).Log, -1, count: null).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
+    public async Task<MetaEvent?> ReadMetaAsync(string generationId, CancellationToken cancellationToken) =>
+        await ReadRangeAsync(KeysOf(generationId).Log, -1, count: 1).WaitAsync(cancellationToken).ConfigureAwait(false) is [MetaEvent meta]
+            ? meta
+            : null;
+
+    /// <inheritdoc/>
     public async Task<bool> EndIfRunnerLostAsync(string generationId, long lastSeq, CancellationToken cancellationToken)
     {
         var owner = (await FindAsync(generationId, cancellationToken).ConfigureAwait(false))?.OwnerReplicaId ?? "";

@@ -6,28 +6,13 @@ namespace Canvas.ChatApi.Conversations;
 /// </summary>
 public interface IConversationStore
 {
-    /// <summary>Creates an empty conversation.</summary>
-    Task<Conversation> CreateAsync(string userId, string agentId, string title, CancellationToken cancellationToken);
-
     /// <summary>
     /// Creates a conversation holding <paramref name="first"/> (given an id when it has none) and makes it the user's
     /// most recent, in one write where the store can: the conversation never exists without its first message, and
     /// is listed only once it exists. Returns it with that message.
     /// </summary>
-    /// <remarks>A start's cheapest path: one conversation write and one index write, instead of two of each.</remarks>
-    async Task<Conversation> CreateWithMessageAsync(
-        string userId, string agentId, string title, ConversationMessage first, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(first);
-        var created = await CreateAsync(userId, agentId, title, cancellationToken).ConfigureAwait(false);
-        var withId = first with { Id = first.Id ?? Generations.Ids.NewMessageId() };
-        if (!await AppendAsync(userId, created.Id, withId, cancellationToken).ConfigureAwait(false))
-        {
-            throw new InvalidOperationException($"Conversation '{created.Id}' went away while it was created.");
-        }
-
-        return created with { Messages = [withId] };
-    }
+    Task<Conversation> CreateWithMessageAsync(
+        string userId, string agentId, string title, ConversationMessage first, CancellationToken cancellationToken);
 
     /// <summary>Returns the conversation with its messages, or null when it is missing or not the user's.</summary>
     Task<Conversation?> GetAsync(string userId, string conversationId, CancellationToken cancellationToken);

@@ -27,16 +27,6 @@ public sealed class InMemoryConversationStore : IConversationStore
     }
 
     /// <inheritdoc/>
-    public Task<Conversation> CreateAsync(string userId, string agentId, string title, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(agentId);
-        ArgumentNullException.ThrowIfNull(title);
-        var now = _timeProvider.GetUtcNow();
-        var conversation = new Conversation(Ids.NewConversationId(), agentId, title, now, now, []);
-        return Task.FromResult(ShelfOf(userId).Add(conversation, now - _options.Retention, _options.MaxPerUser));
-    }
-
-    /// <inheritdoc/>
     public Task<Conversation> CreateWithMessageAsync(
         string userId, string agentId, string title, ConversationMessage first, CancellationToken cancellationToken)
     {

@@ -138,32 +138,6 @@ public sealed class RedisConversationStore : IConversationStore
     private long RetentionMs => (long)_retention.TotalMilliseconds;
 
     /// <inheritdoc/>
-    public async Task<Conversation> CreateAsync(string userId, string agentId, string title, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        ArgumentException.ThrowIfNullOrEmpty(agentId);
-        ArgumentNullException.ThrowIfNull(title);
-        var now = _timeProvider.GetUtcNow();
-        var conversation = new Conversation(Ids.NewConversationId(), agentId, title, now, now, []);
-
-        // The conversation first, then the index: a crash in between leaves an unlisted conversation, never a
-        // listed one that does not exist.
-        var create = Database.CreateTransaction();
-        _ = create.HashSetAsync(MetaKey(conversation.Id),
-            [
-                new(UserField, userId),
-                new(AgentField, agentId),
-                new(TitleField, title),
-                new(CreatedField, now.UtcTicks),
-                new(UpdatedField, now.UtcTicks),
-            ]);
-        _ = create.KeyExpireAsync(MetaKey(conversation.Id), _retention);
-        await create.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        await IndexAsync(userId, conversation.Id, now, cancellationToken).ConfigureAwait(false);
-        return conversation;
-    }
-
-    /// <inheritdoc/>
     public async Task<Conversation> CreateWithMessageAsync(
         string userId, string agentId, string title, ConversationMessage first, CancellationToken cancellationToken)
     {

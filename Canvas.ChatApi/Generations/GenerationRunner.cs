@@ -288,7 +288,7 @@ public sealed partial class GenerationRunner(
         var deadline = time.GetUtcNow() + RetryWaitForMeta;
         while (true)
         {
-            if ((await backplane.ReadStoredAsync(earlier.GenerationId, cancellationToken)).FirstOrDefault() is MetaEvent meta)
+            if (await backplane.ReadMetaAsync(earlier.GenerationId, cancellationToken) is { } meta)
             {
                 return meta;
             }

@@ -465,6 +465,30 @@ public abstract class GenerationBackplaneContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadMetaAsync_ReturnsTheMetaOnEveryReplica_WhileAndAfterTheAnswerIsAppended_AndNullWithoutOne()
+    {
+        // Arrange
+        var record = NewRecord();
+        var log = FullLog(record.GenerationId, deltas: 3);
+        var withoutMeta = await CreateGenerationAsync(Backplane);
+        var peer = await CreatePeerAsync(Options);
+        await Backplane.CreateWithMetaAsync(record, (MetaEvent)log[0], CancellationToken.None).WaitAsync(Bound);
+
+        // Act
+        var beforeTheAnswer = await peer.ReadMetaAsync(record.GenerationId, CancellationToken.None).WaitAsync(Bound);
+        await AppendAllAsync(Backplane, log.Skip(1));
+        var afterTheAnswer = await peer.ReadMetaAsync(record.GenerationId, CancellationToken.None).WaitAsync(Bound);
+        var notStoredYet = await Backplane.ReadMetaAsync(withoutMeta, CancellationToken.None).WaitAsync(Bound);
+        var unknown = await Backplane.ReadMetaAsync(Ids.NewGenerationId(), CancellationToken.None).WaitAsync(Bound);
+
+        // Assert
+        Assert.Equal(log[0], beforeTheAnswer);
+        Assert.Equal(log[0], afterTheAnswer);
+        Assert.Null(notStoredYet);
+        Assert.Null(unknown);
+    }
+
+    [Fact]
     public async Task FindAsync_RetentionPassedAfterTheTerminalEvent_ReturnsNullAndTheLogIsGone()
     {
         // Arrange

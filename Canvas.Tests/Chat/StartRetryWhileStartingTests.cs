@@ -116,7 +116,8 @@ public sealed class StartRetryWhileStartingTests : ChatApiTest
 
         public void FailNextGet() => _failGet = true;
 
-        public async Task<Conversation> CreateAsync(string userId, string agentId, string title, CancellationToken cancellationToken)
+        public async Task<Conversation> CreateWithMessageAsync(
+            string userId, string agentId, string title, ConversationMessage first, CancellationToken cancellationToken)
         {
             if (Interlocked.Exchange(ref _hold, null) is { } hold)
             {
@@ -130,7 +131,7 @@ public sealed class StartRetryWhileStartingTests : ChatApiTest
                 throw new RedisConnectionException(ConnectionFailureType.SocketFailure, CommandFlags.None, "The store is away.");
             }
 
-            return await _inner.CreateAsync(userId, agentId, title, cancellationToken);
+            return await _inner.CreateWithMessageAsync(userId, agentId, title, first, cancellationToken);
         }
 
         public Task<Conversation?> GetAsync(string userId, string conversationId, CancellationToken cancellationToken)

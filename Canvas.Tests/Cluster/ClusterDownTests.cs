@@ -1,6 +1,7 @@
 using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Conversations;
 using Canvas.ChatApi.Generations;
+using Canvas.Tests.Conversations;
 using Canvas.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -70,7 +71,7 @@ public sealed class ClusterDownTests(RedisClusterFixture cluster) : IAsyncLifeti
         var store = new RedisConversationStore(_connection,
             Microsoft.Extensions.Options.Options.Create(new BackplaneOptions { KeyPrefix = $"test-{Guid.NewGuid():N}" }),
             Microsoft.Extensions.Options.Options.Create(new ConversationOptions()), TimeProvider.System);
-        var conversation = await store.CreateAsync("alice", "gpt", "A title", CancellationToken.None).WaitAsync(Bound);
+        var conversation = await store.StartAsync("alice", "gpt", "A title", DateTimeOffset.UtcNow).WaitAsync(Bound);
         Exception? refused;
         await using (var down = await SlotDownAsync(conversation.Id))
         {

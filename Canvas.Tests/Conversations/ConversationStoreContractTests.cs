@@ -41,28 +41,10 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public abstract Task DisposeAsync();
 
     [Fact]
-    public async Task CreateAsync_ReturnsAnEmptyConversationThatGetReturnsToo()
-    {
-        // Act
-        var created = await Store.CreateAsync(Owner, "agent-1", "Hello", CancellationToken.None).WaitAsync(Bound);
-        var found = await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound);
-
-        // Assert
-        Assert.StartsWith(Ids.ConversationPrefix, created.Id);
-        Assert.Equal(24, created.Id.Length);
-        Assert.Empty(created.Messages);
-        Assert.Equal(Clock.GetUtcNow(), created.CreatedAt);
-        Assert.Equal(created.CreatedAt, created.UpdatedAt);
-        Assert.NotNull(found);
-        Assert.Equal(created.Summary, found.Summary);
-        Assert.Empty(found.Messages);
-    }
-
-    [Fact]
     public async Task CreateWithMessageAsync_CreatesTheConversationHoldingTheMessage_ListedFirstAndAnswering()
     {
         // Arrange
-        var earlier = await Store.CreateAsync(Owner, "agent-1", "Earlier", CancellationToken.None).WaitAsync(Bound);
+        var earlier = await Store.StartAsync(Owner, "agent-1", "Earlier", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(1));
         var first = new ConversationMessage(ConversationMessage.UserRole, "Hello there", Clock.GetUtcNow(), "agent-2", "g_first");
 
@@ -73,6 +55,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
 
         // Assert
         Assert.StartsWith(Ids.ConversationPrefix, created.Id);
+        Assert.Equal(24, created.Id.Length);
         var stored = Assert.Single(created.Messages);
         Assert.StartsWith(Ids.MessagePrefix, stored.Id);
         Assert.Equal(first, stored with { Id = null });
@@ -81,6 +64,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         Assert.Equal(created.Messages, found.Messages);
         Assert.Equal("g_first", found.ActiveGenerationId);
         Assert.Equal(Clock.GetUtcNow(), found.CreatedAt);
+        Assert.Equal(found.CreatedAt, found.UpdatedAt);
         Assert.Equal([created.Id, earlier.Id], (await ListAllAsync(Owner)).Select(summary => summary.Id));
         Assert.Equal("g_first", (await ListAllAsync(Owner))[0].ActiveGenerationId);
         Assert.Null(asStranger);
@@ -114,7 +98,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task GetAsync_AnotherUsersConversation_ReturnsNullLikeAMissingOne()
     {
         // Arrange
-        var created = await Store.CreateAsync(Owner, "agent-1", "Mine", CancellationToken.None).WaitAsync(Bound);
+        var created = await Store.StartAsync(Owner, "agent-1", "Mine", Clock.GetUtcNow()).WaitAsync(Bound);
 
         // Act
         var asStranger = await Store.GetAsync(Stranger, created.Id, CancellationToken.None).WaitAsync(Bound);
@@ -129,7 +113,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task AppendAsync_Messages_AreKeptInOrderWithEveryFieldAndUpdateTheConversation()
     {
         // Arrange
-        var created = await Store.CreateAsync(Owner, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
+        var created = await Store.StartAsync(Owner, "agent-1", "Chat", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(5));
         var question = new ConversationMessage(ConversationMessage.UserRole, "Hi there", Clock.GetUtcNow());
         var answer = new ConversationMessage(ConversationMessage.AssistantRole, "Hello! ✨", Clock.GetUtcNow(),
@@ -145,9 +129,9 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         Assert.True(questionAppended);
         Assert.True(answerAppended);
         Assert.NotNull(found);
-        Assert.Equal([question, answer], WithoutIds(found.Messages));
+        Assert.Equal([.. WithoutIds(created.Messages), question, answer], WithoutIds(found.Messages));
         Assert.All(found.Messages, message => Assert.Matches("^m_[A-Za-z0-9_-]{22}$", message.Id));
-        Assert.NotEqual(found.Messages[0].Id, found.Messages[1].Id);
+        Assert.NotEqual(found.Messages[^2].Id, found.Messages[^1].Id);
         Assert.Equal(created.CreatedAt, found.CreatedAt);
         Assert.Equal(Clock.GetUtcNow(), found.UpdatedAt);
     }
@@ -156,12 +140,11 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task AppendAsync_TheSameGenerationsAnswerAgain_IsKeptOnce_WhileAnotherAnswerIsAppended()
     {
         // Arrange: a runner whose first write of its answer landed but whose reply was lost sends it again.
-        var created = await Store.CreateAsync(Owner, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
         var question = new ConversationMessage(ConversationMessage.UserRole, "Hi there", Clock.GetUtcNow());
         var answer = new ConversationMessage(ConversationMessage.AssistantRole, "Hello!", Clock.GetUtcNow(),
             AgentId: "agent-1", GenerationId: Ids.NewGenerationId(), FinishReason: FinishReasons.Stop);
         var regenerated = answer with { Text = "Hello again!", GenerationId = Ids.NewGenerationId() };
-        await Store.AppendAsync(Owner, created.Id, question, CancellationToken.None).WaitAsync(Bound);
+        var created = await Store.CreateWithMessageAsync(Owner, "agent-1", "Chat", question, CancellationToken.None).WaitAsync(Bound);
 
         // Act
         var first = await Store.AppendAsync(Owner, created.Id, answer, CancellationToken.None).WaitAsync(Bound);
@@ -180,7 +163,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task AppendAsync_AnotherUsersConversation_IsRefusedAndWritesNothing()
     {
         // Arrange
-        var created = await Store.CreateAsync(Owner, "agent-1", "Mine", CancellationToken.None).WaitAsync(Bound);
+        var created = await Store.StartAsync(Owner, "agent-1", "Mine", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(5));
         var intruding = new ConversationMessage(ConversationMessage.UserRole, "let me in", Clock.GetUtcNow());
 
@@ -191,7 +174,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         Assert.False(appended);
         var found = await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound);
         Assert.NotNull(found);
-        Assert.Empty(found.Messages);
+        Assert.Equal(created.Messages, found.Messages);
         Assert.Equal(created.UpdatedAt, found.UpdatedAt);
         Assert.Empty(await ListAllAsync(Stranger));
     }
@@ -214,13 +197,13 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task ListAsync_ReturnsOnlyTheUsersConversationsMostRecentlyUpdatedFirst()
     {
         // Arrange
-        var first = await Store.CreateAsync(Owner, "agent-1", "First", CancellationToken.None).WaitAsync(Bound);
+        var first = await Store.StartAsync(Owner, "agent-1", "First", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var second = await Store.CreateAsync(Owner, "agent-2", "Second", CancellationToken.None).WaitAsync(Bound);
+        var second = await Store.StartAsync(Owner, "agent-2", "Second", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var third = await Store.CreateAsync(Owner, "agent-1", "Third", CancellationToken.None).WaitAsync(Bound);
+        var third = await Store.StartAsync(Owner, "agent-1", "Third", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        await Store.CreateAsync(Stranger, "agent-1", "Not yours", CancellationToken.None).WaitAsync(Bound);
+        await Store.StartAsync(Stranger, "agent-1", "Not yours", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(1));
         var message = new ConversationMessage(ConversationMessage.UserRole, "back to the first", Clock.GetUtcNow());
         await Store.AppendAsync(Owner, first.Id, message, CancellationToken.None).WaitAsync(Bound);
@@ -238,8 +221,8 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task DeleteAsync_OwnConversation_RemovesItFromGetListAndAppend()
     {
         // Arrange
-        var kept = await Store.CreateAsync(Owner, "agent-1", "Kept", CancellationToken.None).WaitAsync(Bound);
-        var deleted = await Store.CreateAsync(Owner, "agent-1", "Deleted", CancellationToken.None).WaitAsync(Bound);
+        var kept = await Store.StartAsync(Owner, "agent-1", "Kept", Clock.GetUtcNow()).WaitAsync(Bound);
+        var deleted = await Store.StartAsync(Owner, "agent-1", "Deleted", Clock.GetUtcNow()).WaitAsync(Bound);
         var message = new ConversationMessage(ConversationMessage.AssistantRole, "late answer", Clock.GetUtcNow());
 
         // Act
@@ -257,7 +240,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task DeleteAsync_AnotherUsersConversation_IsRefusedAndKeepsIt()
     {
         // Arrange
-        var created = await Store.CreateAsync(Owner, "agent-1", "Mine", CancellationToken.None).WaitAsync(Bound);
+        var created = await Store.StartAsync(Owner, "agent-1", "Mine", Clock.GetUtcNow()).WaitAsync(Bound);
 
         // Act
         var deleted = await Store.DeleteAsync(Stranger, created.Id, CancellationToken.None).WaitAsync(Bound);
@@ -272,12 +255,12 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task ListAsync_TheConversationTouchedLast_ListsFirst_EvenWhenTheClockStandsStillOrStepsBack()
     {
         // Arrange: a and b created in one millisecond, a answered after the clock stepped back, c created after that.
-        var a = await Store.CreateAsync(Owner, "agent-1", "a", CancellationToken.None).WaitAsync(Bound);
-        var b = await Store.CreateAsync(Owner, "agent-1", "b", CancellationToken.None).WaitAsync(Bound);
+        var a = await Store.StartAsync(Owner, "agent-1", "a", Clock.GetUtcNow()).WaitAsync(Bound);
+        var b = await Store.StartAsync(Owner, "agent-1", "b", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(-1));
         var answer = new ConversationMessage(ConversationMessage.AssistantRole, "late", Clock.GetUtcNow());
         Assert.True(await Store.AppendAsync(Owner, a.Id, answer, CancellationToken.None).WaitAsync(Bound));
-        var c = await Store.CreateAsync(Owner, "agent-1", "c", CancellationToken.None).WaitAsync(Bound);
+        var c = await Store.StartAsync(Owner, "agent-1", "c", Clock.GetUtcNow()).WaitAsync(Bound);
 
         // Act
         var listed = await ListAllAsync(Owner);
@@ -293,7 +276,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         var created = new List<Conversation>();
         for (var i = 0; i < 7; i++)
         {
-            created.Add(await Store.CreateAsync(Owner, "agent-1", $"Chat {i}", CancellationToken.None).WaitAsync(Bound));
+            created.Add(await Store.StartAsync(Owner, "agent-1", $"Chat {i}", Clock.GetUtcNow()).WaitAsync(Bound));
             if (i is not (2 or 3))
             {
                 Clock.Advance(TimeSpan.FromSeconds(1));
@@ -323,12 +306,12 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task ListAsync_WithSearch_ReturnsOnlyTitlesContainingItIgnoringCaseAndPagesThem()
     {
         // Arrange
-        var soup = await Store.CreateAsync(Owner, "agent-1", "Tomato SOUP recipe", CancellationToken.None).WaitAsync(Bound);
+        var soup = await Store.StartAsync(Owner, "agent-1", "Tomato SOUP recipe", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        await Store.CreateAsync(Owner, "agent-1", "Train times", CancellationToken.None).WaitAsync(Bound);
+        await Store.StartAsync(Owner, "agent-1", "Train times", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var moreSoup = await Store.CreateAsync(Owner, "agent-1", "Soupe à l'oignon", CancellationToken.None).WaitAsync(Bound);
-        await Store.CreateAsync(Stranger, "agent-1", "Stranger's soup", CancellationToken.None).WaitAsync(Bound);
+        var moreSoup = await Store.StartAsync(Owner, "agent-1", "Soupe à l'oignon", Clock.GetUtcNow()).WaitAsync(Bound);
+        await Store.StartAsync(Stranger, "agent-1", "Stranger's soup", Clock.GetUtcNow()).WaitAsync(Bound);
 
         // Act
         var first = await Store.ListAsync(Owner, new ConversationQuery(1, Search: "soup"), CancellationToken.None).WaitAsync(Bound);
@@ -344,7 +327,7 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task ListAsync_WhileTheLastUserMessageIsUnanswered_NamesItsActiveGeneration()
     {
         // Arrange
-        var created = await Store.CreateAsync(Owner, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
+        var created = await Store.StartAsync(Owner, "agent-1", "Chat", Clock.GetUtcNow()).WaitAsync(Bound);
         var generationId = Ids.NewGenerationId();
         var question = new ConversationMessage(ConversationMessage.UserRole, "Hi", Clock.GetUtcNow(), "agent-1", generationId);
         var answer = new ConversationMessage(ConversationMessage.AssistantRole, "Hello", Clock.GetUtcNow(), "agent-1", generationId, FinishReasons.Stop);
@@ -366,9 +349,9 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task RenameAsync_OwnConversation_ChangesTheTitleButNotTheOrder()
     {
         // Arrange
-        var older = await Store.CreateAsync(Owner, "agent-1", "Older", CancellationToken.None).WaitAsync(Bound);
+        var older = await Store.StartAsync(Owner, "agent-1", "Older", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var newer = await Store.CreateAsync(Owner, "agent-1", "Newer", CancellationToken.None).WaitAsync(Bound);
+        var newer = await Store.StartAsync(Owner, "agent-1", "Newer", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromSeconds(1));
 
         // Act
@@ -387,8 +370,9 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task ReplaceFromAsync_AUserMessage_CutsItAndWhatFollowsAppendsTheNewOneAndTakesItsAgent()
     {
         // Arrange
-        var created = await Store.CreateAsync(Owner, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
-        foreach (var (role, text) in new[] { ("user", "one"), ("assistant", "1"), ("user", "two"), ("assistant", "2") })
+        var created = await Store.CreateWithMessageAsync(
+            Owner, "agent-1", "Chat", new ConversationMessage("user", "one", Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
+        foreach (var (role, text) in new[] { ("assistant", "1"), ("user", "two"), ("assistant", "2") })
         {
             await Store.AppendAsync(Owner, created.Id, new ConversationMessage(role, text, Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
         }
@@ -415,8 +399,8 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task ReplaceFromAsync_TheFirstMessage_LeavesOnlyTheNewOne()
     {
         // Arrange
-        var created = await Store.CreateAsync(Owner, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
-        await Store.AppendAsync(Owner, created.Id, new ConversationMessage("user", "first", Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
+        var created = await Store.CreateWithMessageAsync(
+            Owner, "agent-1", "Chat", new ConversationMessage("user", "first", Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
         await Store.AppendAsync(Owner, created.Id, new ConversationMessage("assistant", "answer", Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
         var first = (await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound))!.Messages[0];
         var edited = new ConversationMessage(ConversationMessage.UserRole, "first, again", Clock.GetUtcNow(), "agent-1");
@@ -433,8 +417,8 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
     public async Task ReplaceFromAsync_UnknownOrAssistantMessageOrStranger_IsRefusedAndWritesNothing()
     {
         // Arrange
-        var created = await Store.CreateAsync(Owner, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
-        await Store.AppendAsync(Owner, created.Id, new ConversationMessage("user", "q", Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
+        var created = await Store.CreateWithMessageAsync(
+            Owner, "agent-1", "Chat", new ConversationMessage("user", "q", Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
         await Store.AppendAsync(Owner, created.Id, new ConversationMessage("assistant", "a", Clock.GetUtcNow()), CancellationToken.None).WaitAsync(Bound);
         var before = (await Store.GetAsync(Owner, created.Id, CancellationToken.None).WaitAsync(Bound))!;
         var edited = new ConversationMessage(ConversationMessage.UserRole, "edited", Clock.GetUtcNow(), "agent-2");

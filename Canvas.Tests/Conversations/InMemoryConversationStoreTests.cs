@@ -15,21 +15,21 @@ public sealed class InMemoryConversationStoreTests : ConversationStoreContractTe
     public override Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task CreateAsync_BeyondMaxPerUser_DropsTheLeastRecentlyUpdated()
+    public async Task CreateWithMessageAsync_BeyondMaxPerUser_DropsTheLeastRecentlyUpdated()
     {
-        // Arrange: the first conversation is the oldest, but a message makes it the most recent.
+        // Arrange: the first conversation is the oldest, but a second message makes it the most recent.
         var store = new InMemoryConversationStore(Clock, Microsoft.Extensions.Options.Options.Create(new ConversationOptions { MaxPerUser = 3 }));
-        var first = await store.CreateAsync(User, "agent-1", "First", CancellationToken.None);
+        var first = await store.StartAsync(User, "agent-1", "First", Clock.GetUtcNow());
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var second = await store.CreateAsync(User, "agent-1", "Second", CancellationToken.None);
+        var second = await store.StartAsync(User, "agent-1", "Second", Clock.GetUtcNow());
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var third = await store.CreateAsync(User, "agent-1", "Third", CancellationToken.None);
+        var third = await store.StartAsync(User, "agent-1", "Third", Clock.GetUtcNow());
         Clock.Advance(TimeSpan.FromSeconds(1));
         await store.AppendAsync(User, first.Id, new ConversationMessage("user", "still here", Clock.GetUtcNow()), CancellationToken.None);
         Clock.Advance(TimeSpan.FromSeconds(1));
 
         // Act
-        var fourth = await store.CreateAsync(User, "agent-1", "Fourth", CancellationToken.None);
+        var fourth = await store.StartAsync(User, "agent-1", "Fourth", Clock.GetUtcNow());
 
         // Assert
         Assert.Equal([fourth.Id, first.Id, third.Id], ((await store.ListAsync(User, ConversationQuery.First(10), CancellationToken.None)).Items).Select(s => s.Id));
@@ -40,8 +40,8 @@ public sealed class InMemoryConversationStoreTests : ConversationStoreContractTe
     public async Task Conversations_PastTheRetentionSinceTheirLastMessage_AreGone()
     {
         // Arrange
-        var quiet = await Store.CreateAsync(User, "agent-1", "Quiet", CancellationToken.None);
-        var busy = await Store.CreateAsync(User, "agent-1", "Busy", CancellationToken.None);
+        var quiet = await Store.StartAsync(User, "agent-1", "Quiet", Clock.GetUtcNow());
+        var busy = await Store.StartAsync(User, "agent-1", "Busy", Clock.GetUtcNow());
         Clock.Advance(TimeSpan.FromDays(20));
         await Store.AppendAsync(User, busy.Id, new ConversationMessage("user", "keep me", Clock.GetUtcNow()), CancellationToken.None);
 

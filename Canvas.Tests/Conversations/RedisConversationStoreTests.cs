@@ -42,7 +42,7 @@ public sealed class RedisConversationStoreTests(RedisServerFixture redis) : Conv
     public async Task CreateAndAppend_EveryKeyExpiresTheRetentionAfterTheLastMessage()
     {
         // Arrange
-        var created = await Store.CreateAsync(User, "agent-1", "Chat", CancellationToken.None).WaitAsync(Bound);
+        var created = await Store.StartAsync(User, "agent-1", "Chat", Clock.GetUtcNow()).WaitAsync(Bound);
         var metaTtlAfterCreate = await Database.KeyTimeToLiveAsync($"{_prefix}:conv:{{{created.Id}}}:meta");
 
         // Act
@@ -62,11 +62,11 @@ public sealed class RedisConversationStoreTests(RedisServerFixture redis) : Conv
     public async Task Index_AWritePastTheRetention_DropsTheConversationsNotUsedSince()
     {
         // Arrange: the clock, not Redis, moves on, so the old conversation's keys still exist; its index entry must not.
-        var old = await Store.CreateAsync(User, "agent-1", "Old", CancellationToken.None).WaitAsync(Bound);
+        var old = await Store.StartAsync(User, "agent-1", "Old", Clock.GetUtcNow()).WaitAsync(Bound);
         Clock.Advance(TimeSpan.FromDays(31));
 
         // Act
-        var recent = await Store.CreateAsync(User, "agent-1", "Recent", CancellationToken.None).WaitAsync(Bound);
+        var recent = await Store.StartAsync(User, "agent-1", "Recent", Clock.GetUtcNow()).WaitAsync(Bound);
 
         // Assert
         Assert.Equal([recent.Id], (await ListAllAsync(User)).Select(s => s.Id));
@@ -77,9 +77,10 @@ public sealed class RedisConversationStoreTests(RedisServerFixture redis) : Conv
     [Fact]
     public async Task GetAsync_MessagesStoredWithoutIds_ReadBackWithStableIdsAndNullMetadataAndCanBeCut()
     {
-        // Arrange: a conversation written before messages had ids or metadata.
-        var created = await Store.CreateAsync(User, "agent-1", "Legacy", CancellationToken.None).WaitAsync(Bound);
+        // Arrange: a conversation written before messages had ids or metadata, its messages stored as they were then.
+        var created = await Store.StartAsync(User, "agent-1", "Legacy", Clock.GetUtcNow()).WaitAsync(Bound);
         var messagesKey = $"{_prefix}:conv:{{{created.Id}}}:msgs";
+        await Database.KeyDeleteAsync(messagesKey);
         await Database.ListRightPushAsync(messagesKey, [
             """{"role":"user","text":"old question","createdAt":"2025-01-01T12:00:00+00:00","agentId":"agent-1","generationId":"g_old"}""",
             """{"role":"assistant","text":"old answer","createdAt":"2025-01-01T12:00:01+00:00","agentId":"agent-1","generationId":"g_old","finishReason":"stop"}""",

@@ -63,8 +63,9 @@ public sealed class AnswerStoreBlipTests : ChatApiTest
             return appended;
         }
 
-        public Task<Conversation> CreateAsync(string userId, string agentId, string title, CancellationToken cancellationToken) =>
-            Inner.CreateAsync(userId, agentId, title, cancellationToken);
+        public Task<Conversation> CreateWithMessageAsync(
+            string userId, string agentId, string title, ConversationMessage first, CancellationToken cancellationToken) =>
+            Inner.CreateWithMessageAsync(userId, agentId, title, first, cancellationToken);
 
         public Task<Conversation?> GetAsync(string userId, string conversationId, CancellationToken cancellationToken) =>
             Inner.GetAsync(userId, conversationId, cancellationToken);

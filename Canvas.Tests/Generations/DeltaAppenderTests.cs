@@ -211,6 +211,7 @@ public sealed class DeltaAppenderTests
         public Task<GenerationRecord?> FindAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public IAsyncEnumerable<GenerationEvent> ReadAsync(string generationId, long afterSeq, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<GenerationEvent>> ReadStoredAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<MetaEvent?> ReadMetaAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task HeartbeatAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task RequestCancelAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IAsyncDisposable> SubscribeCancelAsync(string generationId, Action onCancel, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -245,6 +246,7 @@ public sealed class DeltaAppenderTests
         public Task<GenerationRecord?> FindAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public IAsyncEnumerable<GenerationEvent> ReadAsync(string generationId, long afterSeq, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<GenerationEvent>> ReadStoredAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<MetaEvent?> ReadMetaAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task HeartbeatAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task RequestCancelAsync(string generationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IAsyncDisposable> SubscribeCancelAsync(string generationId, Action onCancel, CancellationToken cancellationToken) => throw new NotSupportedException();

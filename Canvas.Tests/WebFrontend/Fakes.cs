@@ -55,12 +55,15 @@ internal sealed class ScriptedTransport(TransportTier tier, bool deliversEachEve
     public Task<TierProbeResult> ProbeAsync(CancellationToken cancellationToken) => OnProbe(cancellationToken);
 }
 
-/// <summary>An API with no data that records cancels.</summary>
+/// <summary>An API with no data, unless a test gives it agents, that records cancels.</summary>
 internal sealed class RecordingCanvasApi : ICanvasApi
 {
+    public Func<CancellationToken, Task<IReadOnlyList<AgentInfo>>> OnGetAgents { get; set; } =
+        _ => Task.FromResult<IReadOnlyList<AgentInfo>>([]);
+
     public List<string> Cancelled { get; } = [];
 
-    public Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<AgentInfo>>([]);
+    public Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken cancellationToken) => OnGetAgents(cancellationToken);
 
     public Task<ConversationPage> GetConversationsAsync(ConversationPageRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(new ConversationPage([], null));
