@@ -21,7 +21,9 @@ TOOL=(dotnet "$ROOT/Canvas.Benchmarks/bin/Release/net10.0/Canvas.Benchmarks.dll"
 
 if [[ -z ${RESULTS:-} ]]; then
   RESULTS=$(mktemp -d -t canvas-bench-XXXXXX)
-  dotnet publish "$ROOT/Canvas.ChatApi" -c Release -o "$RESULTS/chatapi" -v q -nologo
+  # For this machine's runtime, as a container image is published: precompiled (Canvas.ChatApi.csproj says why).
+  dotnet publish "$ROOT/Canvas.ChatApi" -c Release -r "$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')" --self-contained false \
+    -o "$RESULTS/chatapi" -v q -nologo
   cp -r "$BENCH_SRC" "$RESULTS/bench" && chmod -R u+w "$RESULTS/bench"
   # The harness's one user holds every stream of a level open at once.
   grep -q MaxOpenStreamsPerUser "$RESULTS/bench/canvas-cmd.sh" ||

@@ -58,7 +58,9 @@ internal static class RedisGenerationScripts
     /// <remarks>
     /// The settings are written into the script, once per backplane, instead of sent with every append: as arguments
     /// they were half of the append's arguments, and an append is sent per token. For the same reason the reply of the
-    /// common case is one integer, not a table of two (one reply object instead of four).
+    /// common case is one integer, not a table of two (one reply object instead of four), and a landed append makes
+    /// four calls: the record's PTTL is both its existence check and its renewal check, and only a log this append
+    /// creates lacks a TTL (every script that writes a log sets one).
     /// </remarks>
     /// <param name="maxEvents">The events a log keeps at most.</param>
     /// <param name="retentionMs">How long an ended generation stays, in milliseconds.</param>
@@ -83,7 +85,8 @@ internal static class RedisGenerationScripts
             if fields[i] == 'end' then return { -3, topSeq } end
           end
         end
-        if redis.call('EXISTS', KEYS[2]) == 0 then return { -2, topSeq } end
+        local recordTtl = redis.call('PTTL', KEYS[2])
+        if recordTtl == -2 then return { -2, topSeq } end
         if ARGV[4] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return { -1, topSeq } end
         if tonumber(ARGV[1]) ~= topSeq + 1 then return { 0, topSeq } end
         if ARGV[4] == '2' then return { -1, topSeq } end
@@ -95,8 +98,8 @@ internal static class RedisGenerationScripts
           redis.call('DEL', KEYS[3])
         else
           redis.call('XADD', KEYS[1], 'MAXLEN', '~', '{maxEvents}', id, 'e', ARGV[2])
-          if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], {runningTtlMs}) end
-          if redis.call('PTTL', KEYS[2]) < {retentionMs} then
+          if topSeq == -1 then redis.call('PEXPIRE', KEYS[1], {runningTtlMs}) end
+          if recordTtl < {retentionMs} then
             redis.call('PEXPIRE', KEYS[1], {runningTtlMs})
             redis.call('PEXPIRE', KEYS[2], {runningTtlMs})
           end

@@ -110,6 +110,26 @@ public sealed class RedisGenerationBackplaneTests(RedisServerFixture redis) : Ge
         Assert.False(await database.KeyExistsAsync($"{stem}:lease").WaitAsync(Bound));
     }
 
+    [Fact]
+    public async Task AppendAsync_RunningGenerationWithLessThanTheRetentionLeft_GivesLogAndRecordTheRunningTtlAgain()
+    {
+        // Arrange: a long answer whose keys are close to expiring.
+        var database = (await ConnectAsync()).GetDatabase();
+        var generationId = await CreateGenerationAsync(Backplane);
+        await AppendAllAsync(Backplane, [Meta(generationId)]);
+        var stem = $"{Options.KeyPrefix}:gen:{{{generationId}}}";
+        var almostGone = Options.Retention / 2;
+        await database.KeyExpireAsync($"{stem}:log", almostGone).WaitAsync(Bound);
+        await database.KeyExpireAsync($"{stem}:rec", almostGone).WaitAsync(Bound);
+
+        // Act
+        await AppendAllAsync(Backplane, [Delta(generationId, 1)]);
+
+        // Assert
+        Assert.InRange((await database.KeyTimeToLiveAsync($"{stem}:log").WaitAsync(Bound))!.Value, Options.Retention, Options.Retention + Options.OwnerTimeout);
+        Assert.InRange((await database.KeyTimeToLiveAsync($"{stem}:rec").WaitAsync(Bound))!.Value, Options.Retention, Options.Retention + Options.OwnerTimeout);
+    }
+
     private async Task<ConnectionMultiplexer> ConnectAsync()
     {
         var connection = await redis.ConnectAsync();
