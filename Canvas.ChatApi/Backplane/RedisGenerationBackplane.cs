@@ -500,7 +500,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     }
 
     /// <summary>
-    /// Subscribes, giving up after the owner timeout (a <see cref="TimeoutException"/>, transient: the caller reads
+    /// Subscribes, giving up after the owner timeout (a <see cref="RedisTimeoutException"/>, transient: the caller reads
     /// again) or on the token, however long the multiplexer would wait: a reader whose Redis does not answer must fail
     /// as a runner's lease does, not wait with it. A subscription given up on is removed once Redis confirms it, so
     /// none stays registered with nobody reading it.
@@ -519,6 +519,12 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnRanToCompletion,
                 TaskScheduler.Default);
+            if (exception is TimeoutException and not RedisTimeoutException)
+            {
+                // The multiplexer's own timeout, had it come first, says the same.
+                throw new RedisTimeoutException(CommandFlags.None, $"SUBSCRIBE got no answer within the owner timeout ({options.OwnerTimeout}).", CommandStatus.Unknown);
+            }
+
             throw;
         }
     }

@@ -34,7 +34,7 @@ public sealed class UnansweredSubscribeTests : RestartableRedisBackplaneTest
         });
 
         // Assert: a transient failure, and once Redis answers again and confirms the subscription given up on, nobody listens on it.
-        Assert.IsType<TimeoutException>(failure);
+        Assert.IsType<RedisTimeoutException>(failure);
         Assert.True(TransientRedis.IsTransient(failure));
         var channel = new RedisGenerationKeys(Options.KeyPrefix, generationId).EventsChannel;
         using var deadline = new CancellationTokenSource(Bound);
