@@ -143,30 +143,16 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
         var json = JsonSerializer.SerializeToUtf8Bytes(record, CanvasJsonContext.Default.GenerationRecord);
         RedisValue[] arguments =
             [json, runningTtlMs, ToMilliseconds(options.OwnerTimeout), meta.ToUtf8Json(), options.MaxEventsPerGeneration];
-        long? givingUpAt = null;
-        var pause = FirstAppendRetryPause;
+        Task<RedisResult> Create() =>
+            Database.ScriptEvaluateAsync(RedisGenerationScripts.CreateWithMeta, [keys.Record, keys.Lease, keys.Log], arguments);
         long created;
-        while (true)
+        try
         {
-            try
-            {
-                created = (long)await Database.ScriptEvaluateAsync(RedisGenerationScripts.CreateWithMeta, [keys.Record, keys.Lease, keys.Log], arguments)
-                    .WaitAsync(cancellationToken).ConfigureAwait(false);
-                break;
-            }
-            catch (Exception exception) when (TransientRedis.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
-            {
-                var now = Environment.TickCount64;
-                givingUpAt ??= now + ToMilliseconds(options.OwnerTimeout);
-                if (now >= givingUpAt)
-                {
-                    throw;
-                }
-
-                LogAppendRetried(record.GenerationId, meta.Seq, exception.GetType().Name);
-                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxAppendRetryPause.Ticks));
-            }
+            created = (long)await Create().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (TransientRedis.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            created = (long)await SendAgainAsync(Create, meta, exception, cancellationToken).ConfigureAwait(false);
         }
 
         if (created == 0)
@@ -265,7 +251,18 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     }
 
     /// <summary>Sends an append again after <paramref name="firstFailure"/>, until it lands or the owner timeout passed.</summary>
-    private async Task<RedisAppendOutcome> AppendAgainAsync(GenerationEvent generationEvent, Exception firstFailure, CancellationToken cancellationToken)
+    private async Task<RedisAppendOutcome> AppendAgainAsync(GenerationEvent generationEvent, Exception firstFailure, CancellationToken cancellationToken) =>
+        AppendResult.Of(
+            await SendAgainAsync(() => SendAppendAsync(generationEvent, AppendMode.Append), generationEvent, firstFailure, cancellationToken).ConfigureAwait(false),
+            generationEvent.Seq).Outcome;
+
+    /// <summary>
+    /// Sends a write of <paramref name="generationEvent"/> that failed transiently again, pausing longer each time, for
+    /// up to the owner timeout: the scripts take the same event at its seq once, so a write whose reply was lost is safe
+    /// to send again.
+    /// </summary>
+    private async Task<RedisResult> SendAgainAsync(
+        Func<Task<RedisResult>> send, GenerationEvent generationEvent, Exception firstFailure, CancellationToken cancellationToken)
     {
         var givingUpAt = Environment.TickCount64 + ToMilliseconds(options.OwnerTimeout);
         var pause = FirstAppendRetryPause;
@@ -277,7 +274,7 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxAppendRetryPause.Ticks));
             try
             {
-                return AppendResult.Of(await SendAppendAsync(generationEvent, AppendMode.Append).WaitAsync(cancellationToken).ConfigureAwait(false), generationEvent.Seq).Outcome;
+                return await send().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (TransientRedis.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
             {
@@ -424,8 +421,6 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
     /// </remarks>
     public async Task RequestCancelAsync(string generationId, CancellationToken cancellationToken)
     {
-        var keys = KeysOf(generationId);
-
         // A stop asked on the runner's own replica needs no Redis: it is heard at once, even while Redis is slow or
         // restarting, and the runner's answer then ends stored as cancelled as any other.
         if (localCancels.TryGetValue(generationId, out var local))
@@ -433,6 +428,8 @@ public sealed partial class RedisGenerationBackplane : IGenerationBackplane, IDi
             local.Invoke();
             return;
         }
+
+        var keys = KeysOf(generationId);
 
         // The flag reaches a runner that subscribes after this request; the message one that already listens. So the
         // flag is set before either message goes out; the owner is read meanwhile, and both messages go out at once:
