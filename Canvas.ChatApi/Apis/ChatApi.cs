@@ -55,7 +55,7 @@ public static class ChatApi
         }
 
         return new GenerationSseResult(
-            services.Backplane.ReadThroughFaultsAsync(meta.GenerationId, afterSeq: -1, cancellationToken), scope, services.Limits);
+            services.ReadAsync(meta.GenerationId, afterSeq: -1, cancellationToken), scope, services.Limits);
     }
 
     public static async Task<Results<Ok<ChatRestResponse>, ProblemHttpResult>> StartRest(
@@ -74,7 +74,7 @@ public static class ChatApi
 
         var text = new StringBuilder();
         StringBuilder? reasoning = null;
-        await foreach (var generationEvent in services.Backplane.ReadThroughFaultsAsync(meta.GenerationId, afterSeq: -1, cancellationToken))
+        await foreach (var generationEvent in services.ReadAsync(meta.GenerationId, afterSeq: -1, cancellationToken))
         {
             scope.OnDelivered(generationEvent);
             switch (generationEvent)

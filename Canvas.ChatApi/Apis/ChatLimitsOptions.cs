@@ -54,4 +54,13 @@ public sealed class ChatLimitsOptions
     /// A slow client never slows the generation or other clients either way. The default is 30 seconds.
     /// </summary>
     public TimeSpan SlowConsumerTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how long an open stream reads on through failing Redis reads (a restart, a Cluster's
+    /// <c>CLUSTERDOWN</c>) before it gives up so its client resumes elsewhere: an SSE or WebSocket connection is then
+    /// closed under the client, a REST answer refused 503 <c>server_busy</c>, and the client resumes from its last
+    /// <c>seq</c>, on this instance or another. An instance that cannot reach part of Redis (a node its client no longer
+    /// reconnects to) so never holds a client for good. The default is 30 seconds.
+    /// </summary>
+    public TimeSpan StorageOutageTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

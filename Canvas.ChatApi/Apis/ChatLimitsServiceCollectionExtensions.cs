@@ -15,6 +15,7 @@ internal static class ChatLimitsServiceCollectionExtensions
                 $"{ChatLimitsOptions.SectionName} limits must be positive.")
             .Validate(o => o.ReservedFileDescriptors >= 0, $"{ChatLimitsOptions.SectionName}:ReservedFileDescriptors must not be negative.")
             .Validate(o => o.SseKeepAlive > TimeSpan.Zero, $"{ChatLimitsOptions.SectionName}:SseKeepAlive must be positive.")
+            .Validate(o => o.StorageOutageTimeout > TimeSpan.Zero, $"{ChatLimitsOptions.SectionName}:StorageOutageTimeout must be positive.")
             .ValidateOnStart();
 
         // The buckets and stream counts live where the rest of the state does: with Redis, every replica shares them.

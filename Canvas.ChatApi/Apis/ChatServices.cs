@@ -12,13 +12,21 @@ public sealed class ChatServices(
     ChatStartValidator validator,
     ChatStartLimiter limiter,
     ChatTelemetry telemetry,
-    IOptions<ChatLimitsOptions> limits)
+    IOptions<ChatLimitsOptions> limits,
+    TimeProvider time)
 {
     public GenerationRunner Runner { get; } = runner;
     public IGenerationBackplane Backplane { get; } = backplane;
     public ChatStartValidator Validator { get; } = validator;
     public ChatTelemetry Telemetry { get; } = telemetry;
     public ChatLimitsOptions Limits { get; } = limits.Value;
+
+    /// <summary>
+    /// Reads a generation for a client from after <paramref name="afterSeq"/>, through Redis faults for up to
+    /// <see cref="ChatLimitsOptions.StorageOutageTimeout"/> (<see cref="ReadThroughFaults"/>): every tier reads so.
+    /// </summary>
+    public IAsyncEnumerable<GenerationEvent> ReadAsync(string generationId, long afterSeq, CancellationToken cancellationToken) =>
+        Backplane.ReadThroughFaultsAsync(generationId, afterSeq, Limits.StorageOutageTimeout, time, cancellationToken);
 
     /// <summary>
     /// Validates a start request and starts the generation, recording both on the request's scope. Every tier

@@ -46,7 +46,7 @@ public static class GenerationsApi
         scope.SetResumed(record);
         scope.Activity?.SetTag("canvas.resume.after_seq", afterSeq);
         return new GenerationSseResult(
-            services.Backplane.ReadThroughFaultsAsync(generationId, afterSeq, cancellationToken), scope, services.Limits);
+            services.ReadAsync(generationId, afterSeq, cancellationToken), scope, services.Limits);
     }
 
     public static async Task<Results<Ok<GenerationSnapshot>, ProblemHttpResult>> GetGeneration(

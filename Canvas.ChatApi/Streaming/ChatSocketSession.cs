@@ -24,7 +24,6 @@ internal sealed partial class ChatSocketSession
 {
     private const int ReceiveChunkBytes = 16 * 1024;
     private const int OutboxCapacity = 1024;
-    private static readonly TimeSpan PumpRetryDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan CloseFrameGrace = TimeSpan.FromSeconds(2);
 
     private readonly WebSocket _socket;
@@ -243,35 +242,26 @@ internal sealed partial class ChatSocketSession
     private async Task PumpAsync(string generationId, long afterSeq, string? requestId, ChatRequestScope scope)
     {
         using var _ = scope;
-        var delivered = afterSeq;
         try
         {
-            while (true)
+            await foreach (var generationEvent in _services.ReadAsync(generationId, afterSeq, _closing.Token))
             {
-                try
-                {
-                    await foreach (var generationEvent in _services.Backplane.ReadAsync(generationId, delivered, _closing.Token))
-                    {
-                        var outgoing = generationEvent is MetaEvent meta && requestId is not null ? meta with { RequestId = requestId } : generationEvent;
-                        await _outbox.Writer.WriteAsync(outgoing.ToUtf8Json(), _closing.Token);
-                        scope.OnDelivered(generationEvent);
-                        delivered = generationEvent.Seq;
-                    }
-
-                    return;
-                }
-                catch (Exception exception) when (exception is not (OperationCanceledException or ChannelClosedException))
-                {
-                    // The backplane failed (Redis restarting, say). A pump that just ended would leave the client
-                    // waiting on an open socket for events that never come; it reads on from what it delivered instead.
-                    LogPumpRetrying(exception.GetType().Name, generationId);
-                    await Task.Delay(PumpRetryDelay, _closing.Token);
-                }
+                var outgoing = generationEvent is MetaEvent meta && requestId is not null ? meta with { RequestId = requestId } : generationEvent;
+                await _outbox.Writer.WriteAsync(outgoing.ToUtf8Json(), _closing.Token);
+                scope.OnDelivered(generationEvent);
             }
         }
         catch (Exception exception) when (exception is OperationCanceledException or ChannelClosedException)
         {
             // The socket closed; the generation goes on and can be resumed.
+        }
+        catch (Exception exception)
+        {
+            // Redis has failed this read for the storage outage timeout: a pump that just ended would leave the client
+            // waiting on an open socket for events that never come. Cut off, it resumes each of its answers from its
+            // last seq, on this instance or another.
+            LogPumpGaveUp(exception.GetType().Name, generationId, _services.Limits.StorageOutageTimeout);
+            _socket.Abort();
         }
     }
 
@@ -316,8 +306,8 @@ internal sealed partial class ChatSocketSession
     [LoggerMessage(2, LogLevel.Debug, "WebSocket dropped: {Reason}.")]
     private partial void LogSocketDropped(string reason);
 
-    [LoggerMessage(3, LogLevel.Warning, "Reading generation {GenerationId} for a WebSocket failed ({Reason}); reading on from the last event delivered.")]
-    private partial void LogPumpRetrying(string reason, string generationId);
+    [LoggerMessage(3, LogLevel.Warning, "Reading generation {GenerationId} for a WebSocket failed ({Reason}) for {Timeout}; the socket is closed so its client resumes.")]
+    private partial void LogPumpGaveUp(string reason, string generationId, TimeSpan timeout);
 
     [LoggerMessage(4, LogLevel.Information, "WebSocket client left a send pending for {Timeout}; disconnected as a slow consumer (it can resume).")]
     private partial void LogSlowConsumer(TimeSpan timeout);

@@ -1,4 +1,5 @@
 using Canvas.ChatApi.Apis;
+using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Generations;
 using Canvas.ChatApi.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
@@ -70,7 +71,21 @@ public sealed partial class GenerationSseResult : IResult, IEndpointMetadataProv
         {
             // The client went away (or was cut off as a slow consumer); the generation goes on and can be resumed.
         }
+        catch (Exception exception) when (TransientRedis.IsTransient(exception))
+        {
+            // Redis has failed the reads for the storage outage timeout. A stream that ended cleanly would look
+            // finished to a proxy; cut off, the client resumes from its last seq, on this instance or another.
+            if (logger is not null)
+            {
+                LogStorageOutage(logger, _limits.StorageOutageTimeout, exception.GetType().Name);
+            }
+
+            httpContext.Abort();
+        }
     }
+
+    [LoggerMessage(2, LogLevel.Warning, "Redis failed this stream's reads for {Timeout} ({Reason}); the client is disconnected so it resumes.")]
+    private static partial void LogStorageOutage(ILogger logger, TimeSpan timeout, string reason);
 
     static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(GenerationEvent), ["text/event-stream"]));

@@ -18,6 +18,13 @@ public sealed record ChaosSettings(int Seed, int Count, int Concurrency = 6, int
     /// </summary>
     public TimeSpan HangBound { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Gets how long an instance's open streams read on through failing Redis reads before they are cut off and their
+    /// clients resume elsewhere: far inside <see cref="HangBound"/>, so a client held by an instance that cannot reach a
+    /// Cluster node resumes, even twice on it, before it would count as hung.
+    /// </summary>
+    public TimeSpan StorageOutageTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets the runner lease the instances use: a heartbeat every half second, lost after five.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 

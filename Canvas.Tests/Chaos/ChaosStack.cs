@@ -318,8 +318,9 @@ public sealed class ChaosStack : IAsyncDisposable
     {
         var name = $"chatapi-{slot.Index}#{Interlocked.Increment(ref _incarnations)}";
         var starting = Now;
-        slot.Current = await ChatApiProcess.StartAsync(name,
-            ChatApiProcessSettings.For(RedisConnectionString, Ollama, OpenAI, Anthropic, _settings.HeartbeatInterval, _settings.OwnerTimeout));
+        var settings = ChatApiProcessSettings.For(RedisConnectionString, Ollama, OpenAI, Anthropic, _settings.HeartbeatInterval, _settings.OwnerTimeout);
+        settings["Canvas:Limits:StorageOutageTimeout"] = _settings.StorageOutageTimeout.ToString("c");
+        slot.Current = await ChatApiProcess.StartAsync(name, settings);
         _log($"{DateTime.UtcNow:HH:mm:ss.fff} t={Now} {name} up on {slot.Current.Address} after {Now - starting} ms");
     }
 
