@@ -257,10 +257,10 @@ internal sealed partial class ChatSocketSession
         }
         catch (Exception exception)
         {
-            // Redis has failed this read for the storage outage timeout: a pump that just ended would leave the client
-            // waiting on an open socket for events that never come. Cut off, it resumes each of its answers from its
-            // last seq, on this instance or another.
-            LogPumpGaveUp(exception.GetType().Name, generationId, _services.Limits.StorageOutageTimeout);
+            // The read failed for good: Redis for the storage outage timeout, or anything a retry would only repeat.
+            // A pump that just ended would leave the client waiting on an open socket for events that never come; cut
+            // off, it resumes each of its answers from its last seq, on this instance or another.
+            LogPumpGaveUp(exception.GetType().Name, generationId);
             _socket.Abort();
         }
     }
@@ -306,8 +306,8 @@ internal sealed partial class ChatSocketSession
     [LoggerMessage(2, LogLevel.Debug, "WebSocket dropped: {Reason}.")]
     private partial void LogSocketDropped(string reason);
 
-    [LoggerMessage(3, LogLevel.Warning, "Reading generation {GenerationId} for a WebSocket failed ({Reason}) for {Timeout}; the socket is closed so its client resumes.")]
-    private partial void LogPumpGaveUp(string reason, string generationId, TimeSpan timeout);
+    [LoggerMessage(3, LogLevel.Warning, "Reading generation {GenerationId} for a WebSocket failed for good ({Reason}); the socket is closed so its client resumes.")]
+    private partial void LogPumpGaveUp(string reason, string generationId);
 
     [LoggerMessage(4, LogLevel.Information, "WebSocket client left a send pending for {Timeout}; disconnected as a slow consumer (it can resume).")]
     private partial void LogSlowConsumer(TimeSpan timeout);
