@@ -56,6 +56,10 @@ public static class BackplaneServiceCollectionExtensions
         {
             options.AbortOnConnectFail = false;
             options.ReconnectRetryPolicy = new LinearRetry(500);
+
+            // The health check asks each node of a Redis Cluster for CLUSTER INFO, which StackExchange.Redis sends only in
+            // admin mode; without it an instance on a Cluster is reported unhealthy for good. ChatApi sends no admin command.
+            options.AllowAdmin = true;
         });
         services.TryAddSingleton<IGenerationBackplane, RedisGenerationBackplane>();
         services.TryAddSingleton<IConversationStore, RedisConversationStore>();
