@@ -54,6 +54,7 @@ public static class BackplaneServiceCollectionExtensions
         // replica's lease renewals and appends resume within about a second, far inside the owner timeout.
         builder.AddRedisClient(RedisConnectionName, configureOptions: options =>
         {
+            FailFastUntilConfiguredRedisDefaults.ApplyTo(options);
             options.AbortOnConnectFail = false;
             options.ReconnectRetryPolicy = new LinearRetry(500);
 
