@@ -3,7 +3,6 @@ using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Conversations;
 using Canvas.ChatApi.Extensions;
 using Canvas.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -24,7 +23,7 @@ public sealed class CanvasStorageRegistrationTests(RedisServerFixture redis)
     public async Task AddCanvasStorage_WithoutRedisConnectionString_UsesInProcessStorage()
     {
         // Arrange
-        using var host = BuildHost([]);
+        using var host = CanvasStorageHost.Build([]);
 
         // Act
         await host.StartAsync().WaitAsync(Bound);
@@ -40,7 +39,7 @@ public sealed class CanvasStorageRegistrationTests(RedisServerFixture redis)
     public async Task AddCanvasStorage_WithRedisConnectionString_UsesAspiresRedisClientAndItsHealthCheck()
     {
         // Arrange
-        using var host = BuildHost(new() { ["ConnectionStrings:redis"] = redis.ConnectionString });
+        using var host = CanvasStorageHost.Build(new() { ["ConnectionStrings:redis"] = redis.ConnectionString });
 
         // Act
         await host.StartAsync().WaitAsync(Bound);
@@ -60,7 +59,7 @@ public sealed class CanvasStorageRegistrationTests(RedisServerFixture redis)
     public async Task AddCanvasStorage_BindsBackplaneOptionsFromConfiguration()
     {
         // Arrange
-        using var host = BuildHost(new()
+        using var host = CanvasStorageHost.Build(new()
         {
             ["Canvas:Backplane:Retention"] = "00:10:00",
             ["Canvas:Backplane:OwnerTimeout"] = "00:00:30",
@@ -86,7 +85,7 @@ public sealed class CanvasStorageRegistrationTests(RedisServerFixture redis)
     public async Task AddCanvasStorage_InvalidBackplaneOptions_FailStartNamingTheKey(string key, string value, string named)
     {
         // Arrange
-        using var host = BuildHost(new() { [$"Canvas:Backplane:{key}"] = value });
+        using var host = CanvasStorageHost.Build(new() { [$"Canvas:Backplane:{key}"] = value });
 
         // Act
         var start = () => host.StartAsync().WaitAsync(Bound);
@@ -94,14 +93,5 @@ public sealed class CanvasStorageRegistrationTests(RedisServerFixture redis)
         // Assert
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(start);
         Assert.Contains($"Canvas:Backplane:{named}", failure.Message);
-    }
-
-    private static IHost BuildHost(Dictionary<string, string?> settings)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging();
-        builder.AddCanvasStorage();
-        return builder.Build();
     }
 }

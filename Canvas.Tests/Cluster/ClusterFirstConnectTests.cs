@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Canvas.ChatApi.Extensions;
 using Canvas.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -32,7 +30,7 @@ public sealed class ClusterFirstConnectTests(RedisClusterFixture cluster)
         dropping.DropAfterHandshake();
         second.HoldReplies();
         third.HoldReplies();
-        using var host = BuildHost($"{dropping.Endpoint},{second.Endpoint},{third.Endpoint}");
+        using var host = CanvasStorageHost.Build(new() { ["ConnectionStrings:redis"] = $"{dropping.Endpoint},{second.Endpoint},{third.Endpoint}" });
         var keys = await OneKeyPerNodeAsync();
         await host.StartAsync().WaitAsync(Bound);
 
@@ -52,14 +50,6 @@ public sealed class ClusterFirstConnectTests(RedisClusterFixture cluster)
         await host.StopAsync().WaitAsync(Bound);
     }
 
-    private static IHost BuildHost(string redis)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redis });
-        builder.Services.AddLogging();
-        builder.AddCanvasStorage();
-        return builder.Build();
-    }
 
     // The writes and the health check are asked again until both answer: what the test waits for is an event (the
     // node reconnected, the slot map known), and on the failure it guards against neither ever happens.

@@ -1,6 +1,4 @@
-using Canvas.ChatApi.Extensions;
 using Canvas.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -17,11 +15,7 @@ public sealed class ClusterHealthTests(RedisClusterFixture cluster)
     public async Task AddCanvasStorage_OnAHealthyRedisCluster_ReportsHealthy()
     {
         // Arrange
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = cluster.ConnectionString });
-        builder.Services.AddLogging();
-        builder.AddCanvasStorage();
-        using var host = builder.Build();
+        using var host = CanvasStorageHost.Build(new() { ["ConnectionStrings:redis"] = cluster.ConnectionString });
         await host.StartAsync().WaitAsync(Bound);
 
         // Act
