@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Canvas.ChatApi.Auth;
 using Canvas.ChatApi.Backplane;
 using Canvas.ChatApi.Conversations;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Canvas.Tests.Backplane;
 
@@ -52,6 +54,27 @@ public sealed class CanvasStorageRegistrationTests(RedisServerFixture redis)
         Assert.IsType<RedisWebSocketTicketStore>(host.Services.GetRequiredService<IWebSocketTicketStore>());
         Assert.Equal(HealthStatus.Healthy, health.Status);
         Assert.Contains(RedisClientHealthCheck, health.Entries.Keys);
+        await host.StopAsync().WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task AddCanvasStorage_OnceTheFirstConfigurationIsOver_CommandsWaitThroughABlipInsteadOfFailing()
+    {
+        // Arrange: until then they fail at once (FailFastUntilConfiguredRedisDefaults says why).
+        using var host = CanvasStorageHost.Build(new() { ["ConnectionStrings:redis"] = redis.ConnectionString });
+        await host.StartAsync().WaitAsync(Bound);
+
+        // Act
+        await host.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().PingAsync().WaitAsync(Bound);
+        var options = host.Services.GetRequiredService<IOptions<ConfigurationOptions>>().Value;
+        var waited = Stopwatch.StartNew();
+        while (options.BacklogPolicy != BacklogPolicy.Default && waited.Elapsed < Bound)
+        {
+            await Task.Delay(50);
+        }
+
+        // Assert
+        Assert.Same(BacklogPolicy.Default, options.BacklogPolicy);
         await host.StopAsync().WaitAsync(Bound);
     }
 
