@@ -19,9 +19,10 @@ public sealed class RedisNodeProxy : IAsyncDisposable
     private readonly int _nodePort;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Relay, byte> _open = new();
+    private readonly Lock _handshakes = new();
     private readonly TaskCompletionSource _wentDown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _reconnectTurnedAway = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TaskCompletionSource _repliesReleased = Released();
+    private volatile TaskCompletionSource _repliesReleased = Released();
     private Task _accepting = Task.CompletedTask;
     private volatile bool _dropAfterHandshake;
     private volatile bool _down;
@@ -185,7 +186,7 @@ public sealed class RedisNodeProxy : IAsyncDisposable
 
     private void OnHandshakeAnswered(Relay relay)
     {
-        lock (_open)
+        lock (_handshakes)
         {
             _interactiveAnswered |= relay.IsInteractive;
             if (++_handshakesAnswered < 2 || !_interactiveAnswered || !_dropAfterHandshake || _down)
