@@ -20,7 +20,6 @@ public sealed class RedisNodeProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Relay, byte> _open = new();
     private readonly Lock _handshakes = new();
-    private readonly TaskCompletionSource _wentDown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _reconnectTurnedAway = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile TaskCompletionSource _repliesReleased = Released();
     private Task _accepting = Task.CompletedTask;
@@ -104,11 +103,7 @@ public sealed class RedisNodeProxy : IAsyncDisposable
             if (_down)
             {
                 client.Close();
-                if (_wentDown.Task.IsCompleted)
-                {
-                    _reconnectTurnedAway.TrySetResult();
-                }
-
+                _reconnectTurnedAway.TrySetResult();
                 continue;
             }
 
@@ -202,8 +197,6 @@ public sealed class RedisNodeProxy : IAsyncDisposable
         {
             open.Close();
         }
-
-        _wentDown.TrySetResult();
     }
 
     /// <summary>One client connection and the proxy's connection to the node for it.</summary>
