@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Reproduces BENCHMARKS.md: publishes the ChatApi, runs the side-by-side relay harness (a copy of ../shared/bench,
-# or $BENCH) with Canvas plugged in, then its quiet-streams workload (10,000 answers of 3 tokens at 0.1 token/s), draws
-# the chart, runs the project's own load generator on every tier, judges issue 7's targets on those results and writes
-# BENCHMARKS.md from them. Knobs: LEVELS (default "10 100 500 1000"), PEERS, BENCH, QUIET_STREAMS (default 10000),
-# LOAD_CONCURRENCY / LOAD_REQUESTS (default 100 / 300); RESULTS=<dir of an earlier run of this script> skips the
-# measuring and writes BENCHMARKS.md from that run; QUIET=0 and LOAD=0 skip those parts.
+# or $BENCH) with Canvas plugged in, then its quiet-streams workload (10,000 answers of 3 tokens at 0.1 token/s, for
+# the direct stream, the hop floor and Canvas), draws the chart, runs the project's own load generator on every tier,
+# judges issue 7's targets on those results and writes BENCHMARKS.md from them. Knobs: LEVELS (default
+# "10 100 500 1000"), PEERS, BENCH, QUIET_STREAMS (default 10000), LOAD_CONCURRENCY / LOAD_REQUESTS (default
+# 100 / 300); RESULTS=<dir of an earlier run of this script> skips the measuring and writes BENCHMARKS.md from that
+# run; QUIET=0 and LOAD=0 skip those parts.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_SRC=${BENCH:-$ROOT/../shared/bench}
@@ -40,7 +41,7 @@ if [[ -z ${RESULTS:-} ]]; then
   git -C "$ROOT" rev-parse --short HEAD >"$RESULTS/commit"
   (cd "$RESULTS/bench" && PEERS="$PEERS" LEVELS="$LEVELS" RESULTS="$RESULTS/harness" CANVAS_CMD="$PEER_CMD" ./run.sh)
   if [[ ${QUIET:-1} == 1 ]]; then
-    (cd "$RESULTS/bench" && PEERS="direct canvas-sse" LEVELS="$QUIET_STREAMS" N=3 R=0.1 RAMP=10 DEADLINE=30 BUILD=0 \
+    (cd "$RESULTS/bench" && PEERS="direct canvas-mock-sse canvas-sse" LEVELS="$QUIET_STREAMS" N=3 R=0.1 RAMP=10 DEADLINE=30 BUILD=0 \
       RESULTS="$RESULTS/quiet" CANVAS_CMD="$PEER_CMD" ./run.sh)
   fi
 

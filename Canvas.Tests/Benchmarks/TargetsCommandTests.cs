@@ -41,6 +41,27 @@ public sealed class TargetsCommandTests
         Assert.Contains("| p99 ≤ 2× hop floor | canvas-follow-2 | 500 | – | 100 | – | **no** |", table);
     }
 
+    [Fact]
+    public void Render_TheHopFloorAtTheQuietLevel_IsShownBesideTheTargets_ButNotCountedAsACanvasPeer()
+    {
+        // Arrange: the quiet level's direct stream, hop floor and canvas-sse.
+        List<HarnessResult> quiet =
+        [
+            Cell("direct", p99: 3, ttft: 4, cpu: 0.3) with { C = 10_000 },
+            Cell("canvas-mock-sse", p99: 4_000, ttft: 8_000, cpu: 0.7) with { C = 10_000, Errors = 6_000 },
+            Cell("canvas-sse", p99: 900, ttft: 11_000, cpu: 2.6) with { C = 10_000, Errors = 8_000 },
+        ];
+
+        // Act
+        var table = TargetsCommand.Render(cells: [], quiet, load: []);
+
+        // Assert: five checks, all canvas-sse's; the floor's verdicts are in their own table.
+        Assert.Contains("3 of 5 checks met.", table);
+        Assert.Contains("| quiet streams: every one completes | canvas-sse | 10000 | 8000 failed | 0 | – | **no** |", table);
+        Assert.Contains("### The quiet targets for the hop floor", table);
+        Assert.Contains("| quiet streams: TTFT p95 ≤ 2× direct | canvas-mock-sse | 10000 | 8000 | 4.0 | 2000.00× | **no** |", table);
+    }
+
     private static HarnessResult Cell(string peer, double p99, double ttft, double cpu) =>
         new(peer, 500, p99, p99, ttft, DeliveredTps: 10_000, OfferedTps: 10_000, CpuPer1k: cpu, ServerCpuSeconds: 10, PeakRssMb: 300, Errors: 0, ErrorSamples: []);
 }
