@@ -105,7 +105,7 @@ internal static class TargetsCommand
         text.AppendLine("|---|---|---:|---:|---:|---:|:---:|");
         foreach (var row in rows)
         {
-            text.AppendLine($"| {row.Target} | {row.Peer} | {row.C} | {row.Value} | {row.Reference} | {row.Ratio} | {(row.Met ? "yes" : "**no**")} |");
+            text.AppendLine(TableRow(row));
         }
 
         // The hop floor is not judged: its row says which quiet targets a relay with no broker meets on this machine.
@@ -118,7 +118,7 @@ internal static class TargetsCommand
             text.AppendLine("|---|---|---:|---:|---:|---:|:---:|");
             foreach (var row in QuietVerdicts(quietFloor, quietDirect))
             {
-                text.AppendLine($"| {row.Target} | {row.Peer} | {row.C} | {row.Value} | {row.Reference} | {row.Ratio} | {(row.Met ? "yes" : "**no**")} |");
+                text.AppendLine(TableRow(row));
             }
         }
 
@@ -141,6 +141,9 @@ internal static class TargetsCommand
 
         return text.ToString();
     }
+
+    private static string TableRow(Verdict row) =>
+        $"| {row.Target} | {row.Peer} | {row.C} | {row.Value} | {row.Reference} | {row.Ratio} | {(row.Met ? "yes" : "**no**")} |";
 
     private static IEnumerable<Verdict> QuietVerdicts(HarnessResult q, HarnessResult? direct)
     {
