@@ -50,7 +50,6 @@ public sealed class ClusterFirstConnectTests(RedisClusterFixture cluster)
         await host.StopAsync().WaitAsync(Bound);
     }
 
-
     // The writes and the health check are asked again until both answer: what the test waits for is an event (the
     // node reconnected, the slot map known), and on the failure it guards against neither ever happens.
     private static async Task<(bool Ok, string Why)> ServesEveryNodeAsync(IConnectionMultiplexer connection, HealthCheckService health, IReadOnlyList<RedisKey> keys)

@@ -127,43 +127,35 @@ public sealed class RedisNodeProxy : IAsyncDisposable
 
     private async Task RunAsync(Relay relay)
     {
-        await Task.WhenAll(ForwardRequestsAsync(relay), ForwardRepliesAsync(relay));
+        await Task.WhenAll(
+            PumpAsync(relay, relay.Client, relay.Node, replies: false),
+            PumpAsync(relay, relay.Node, relay.Client, replies: true));
         relay.Close();
         _open.TryRemove(relay, out _);
     }
 
-    private async Task ForwardRequestsAsync(Relay relay)
+    // Requests are sniffed for the handshake's tracer; replies wait while held and are sniffed for the tracer's echo,
+    // which goes on to the client before the proxy may go down.
+    private async Task PumpAsync(Relay relay, Socket from, Socket to, bool replies)
     {
         var buffer = new byte[16 * 1024];
         try
         {
             int read;
-            while ((read = await relay.Client.ReceiveAsync(buffer, SocketFlags.None, _stopping.Token)) > 0)
+            while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _stopping.Token)) > 0)
             {
-                relay.SniffRequest(buffer.AsSpan(0, read));
-                await relay.Node.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stopping.Token);
-            }
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            relay.Close();
-        }
-    }
+                var handshakeAnswered = false;
+                if (replies)
+                {
+                    await _repliesReleased.Task;
+                    handshakeAnswered = relay.SniffReplyForHandshakeEnd(buffer.AsSpan(0, read));
+                }
+                else
+                {
+                    relay.SniffRequest(buffer.AsSpan(0, read));
+                }
 
-    private async Task ForwardRepliesAsync(Relay relay)
-    {
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            int read;
-            while ((read = await relay.Node.ReceiveAsync(buffer, SocketFlags.None, _stopping.Token)) > 0)
-            {
-                await _repliesReleased.Task;
-                var handshakeAnswered = relay.SniffReplyForHandshakeEnd(buffer.AsSpan(0, read));
-                await relay.Client.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stopping.Token);
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stopping.Token);
                 if (handshakeAnswered)
                 {
                     OnHandshakeAnswered(relay);
